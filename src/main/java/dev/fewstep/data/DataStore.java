@@ -1,0 +1,69 @@
+package dev.fewstep.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** Where fewstep keeps fetched data, and how datasets are found by name. */
+public final class DataStore {
+    public static final List<String> DATASETS = List.of("fashion-mnist", "emoji");
+
+    private DataStore() {}
+
+    /** $FEWSTEP_DATA, or ~/.cache/fewstep/data. */
+    public static Path root() {
+        String env = System.getenv("FEWSTEP_DATA");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "fewstep", "data");
+    }
+
+    /** The training split of a dataset; {@code dataDir} overrides where it is read from. */
+    public static ImageDataset train(String dataset, Path dataDir) {
+        return switch (canonical(dataset)) {
+            case "fashion-mnist" -> FashionMnist.train(dataDir);
+            case "emoji" -> Emoji.load(dataDir == null ? root().resolve("emoji") : dataDir);
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    public static String canonical(String dataset) {
+        String name = dataset.toLowerCase(Locale.ROOT);
+        if (name.equals("fashion") || name.equals("fashion-mnist")) {
+            return "fashion-mnist";
+        }
+        if (name.equals("emoji")) {
+            return "emoji";
+        }
+        throw new IllegalArgumentException("unknown dataset '" + dataset + "' (choose one of: " + String.join(", ", DATASETS) + ")");
+    }
+
+    /** Fetches the emoji packages from the npm registry with {@code npm pack} and unpacks them. */
+    public static Path fetchEmoji(Path target) throws IOException, InterruptedException {
+        Files.createDirectories(target);
+        for (String set : Emoji.SETS) {
+            String pkg = "emoji-datasource-" + set;
+            Path dir = target.resolve(pkg);
+            if (Files.isRegularFile(dir.resolve("package").resolve("emoji.json"))) {
+                continue;
+            }
+            Files.createDirectories(dir);
+            run(dir, "npm", "pack", "--silent", pkg + "@" + Emoji.VERSION);
+            run(dir, "tar", "xzf", pkg + "-" + Emoji.VERSION + ".tgz", "package/emoji.json", "package/LICENSE",
+                    "package/README.md", "package/img/" + set + "/64");
+            Files.deleteIfExists(dir.resolve(pkg + "-" + Emoji.VERSION + ".tgz"));
+        }
+        return target;
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new DatasetException("'" + String.join(" ", command) + "' failed in " + dir + ": " + output.strip());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.fewstep.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * What a denoiser is conditioned on, per sample: the prompt's sentence embedding and whether the prompt is
+ * dropped (then the network's learned null embedding replaces it, as in classifier-free guidance training).
+ *
+ * @param textEmbedding (B, textDim)
+ * @param isNull (B) 1 for "no prompt", 0 otherwise
+ */
+public record Conditioning(NDArray textEmbedding, NDArray isNull) {
+
+    public static Conditioning of(NDArray textEmbedding) {
+        long batch = textEmbedding.getShape().get(0);
+        return new Conditioning(textEmbedding, textEmbedding.getManager().zeros(new Shape(batch)));
+    }
+
+    /** The same embeddings marked as dropped: the unconditional branch of guidance. */
+    public Conditioning unconditional() {
+        return new Conditioning(textEmbedding, isNull.onesLike());
+    }
+
+    public static Conditioning unconditional(NDManager manager, int batch, int textDim) {
+        return new Conditioning(manager.zeros(new Shape(batch, textDim)), manager.ones(new Shape(batch)));
+    }
+
+    public long batchSize() {
+        return textEmbedding.getShape().get(0);
+    }
+
+    /** Stacks two conditionings along the batch axis (conditional and unconditional in one pass). */
+    public Conditioning concat(Conditioning other) {
+        return new Conditioning(
+                NDArrays.concat(new NDList(textEmbedding, other.textEmbedding)),
+                NDArrays.concat(new NDList(isNull, other.isNull)));
+    }
+
+    /** Rows [from, to) of the batch. */
+    public Conditioning slice(long from, long to) {
+        return new Conditioning(textEmbedding.get(from + ":" + to), isNull.get(from + ":" + to));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.fewstep.generate;
+
+import dev.fewstep.sample.Sampler;
+import dev.fewstep.text.TextEncoder;
+
+/**
+ * One generation job. For one-step models, sampler, steps and cfg are ignored.
+ *
+ * @param seed the first image uses this seed, image i uses seed + i
+ * @param n number of images
+ */
+public record GenerateRequest(String prompt, String sampler, int steps, double cfg, long seed, int n) {
+    public static final int MAX_IMAGES = 64;
+    public static final int MAX_STEPS = 1000;
+    public static final double MAX_CFG = 20;
+
+    /** Checks every field; the message names the field that is wrong. */
+    public GenerateRequest validated() {
+        TextEncoder.validate(prompt);
+        Sampler.named(sampler);
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new InvalidRequestException("steps", "steps must be between 1 and " + MAX_STEPS + ", got " + steps);
+        }
+        if (n < 1 || n > MAX_IMAGES) {
+            throw new InvalidRequestException("n", "n must be between 1 and " + MAX_IMAGES + ", got " + n);
+        }
+        if (!(cfg >= 0 && cfg <= MAX_CFG)) {
+            throw new InvalidRequestException("cfg", "cfg must be between 0 and " + MAX_CFG + ", got " + cfg);
+        }
+        return this;
+    }
+}

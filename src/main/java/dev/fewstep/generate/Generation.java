@@ -1,0 +1,107 @@
+package dev.fewstep.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.diffusion.Denoiser;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.sample.Guidance;
+import dev.fewstep.sample.Sampler;
+import dev.fewstep.sample.Schedule;
+import dev.fewstep.text.TextEncoder;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/** Prompts in, images out: the one path that the CLI, the server and the yardstick all use. */
+public final class Generation {
+    private Generation() {}
+
+    /** Images and what they cost. {@code pixels} holds {@code count} channels-first images in [-1, 1]. */
+    public record Result(float[] pixels, int count, int channels, int size, int nfe, double seconds) {
+        public double imagesPerSecond() {
+            return count / seconds;
+        }
+    }
+
+    public static Result generate(DiffusionModel model, GenerateRequest request) {
+        return generate(model, request, step -> {});
+    }
+
+    /** @param onEvaluation called with the running NFE after each network evaluation */
+    public static Result generate(DiffusionModel model, GenerateRequest request, IntConsumer onEvaluation) {
+        request.validated();
+        return generate(model, Collections.nCopies(request.n(), request.prompt().strip()), request.seed(),
+                request.sampler(), request.steps(), request.cfg(), onEvaluation);
+    }
+
+    /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
+    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, String samplerName,
+            int steps, double cfg, IntConsumer onEvaluation) {
+        Denoiser denoiser = model.denoiser();
+        int channels = denoiser.imageChannels();
+        int size = denoiser.imageSize();
+        float[] embeddings = TextEncoder.get().embedAll(prompts);
+        long start = System.nanoTime();
+        try (NDManager manager = model.manager().newSubManager()) {
+            int batch = prompts.size();
+            NDArray noise = manager.create(noise(firstSeed, batch, channels * size * size), new Shape(batch, channels, size, size));
+            Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
+            Denoiser counted = counting(denoiser, onEvaluation);
+            NDArray images;
+            int nfe;
+            if (model.info().isOneStep()) {
+                // A one-step generator: G(z) = D(sigma_init z; sigma_init), one network evaluation, no guidance
+                // (SiD-LSG distils the guidance into the generator).
+                double sigmaInit = model.info().sigmaInit();
+                images = counted.denoise(noise.mul(sigmaInit), manager.full(new Shape(batch), (float) sigmaInit), conditioning);
+                nfe = 1;
+            } else {
+                Sampler sampler = Sampler.named(samplerName);
+                Schedule schedule = sampler.schedule(steps);
+                Sampler.Sample sample = sampler.sample(counted, noise, schedule, new Guidance(conditioning, cfg));
+                images = sample.images();
+                nfe = sample.nfe();
+            }
+            float[] pixels = images.clip(-1, 1).toFloatArray();
+            return new Result(pixels, batch, channels, size, nfe, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Unit Gaussian noise, image i from {@code new Random(firstSeed + i)}: independent of batch size and engine. */
+    public static float[] noise(long firstSeed, int count, int length) {
+        float[] out = new float[count * length];
+        for (int i = 0; i < count; i++) {
+            Random random = new Random(firstSeed + i);
+            for (int j = 0; j < length; j++) {
+                out[i * length + j] = (float) random.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    private static Denoiser counting(Denoiser denoiser, IntConsumer onEvaluation) {
+        return new Denoiser() {
+            private int evaluations;
+
+            @Override
+            public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
+                NDArray out = denoiser.denoise(x, sigma, conditioning);
+                onEvaluation.accept(++evaluations);
+                return out;
+            }
+
+            @Override
+            public int imageChannels() {
+                return denoiser.imageChannels();
+            }
+
+            @Override
+            public int imageSize() {
+                return denoiser.imageSize();
+            }
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package dev.fewstep.model;
+
+import ai.djl.ndarray.NDManager;
+import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.nn.UNet;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A loaded model: its network, wrapped as an EDM denoiser, and what it says about itself. Owns the native
+ * memory of its weights; close it when done. Inference on it is thread-safe (weights are only read).
+ */
+public final class DiffusionModel implements AutoCloseable {
+    private final String name;
+    private final ModelInfo info;
+    private final NDManager manager;
+    private final UNet network;
+    private final EdmDenoiser denoiser;
+
+    public DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network) {
+        this.name = name;
+        this.info = info;
+        this.manager = manager;
+        this.network = network;
+        this.denoiser = new EdmDenoiser(network);
+    }
+
+    /** Loads {@code model.safetensors} from a model folder. */
+    public static DiffusionModel load(Path dir) {
+        Path file = dir.resolve(ModelStore.WEIGHTS);
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString());
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            UNet network = UNet.create(info.config(), manager);
+            Weights.load(network, contents.tensors(), file.toString());
+            network.freezeParameters(true);
+            return new DiffusionModel(dir.getFileName().toString(), info, manager, network);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public static void save(Path dir, UNet network, ModelInfo info) throws IOException {
+        SafeTensors.write(dir.resolve(ModelStore.WEIGHTS), Weights.of(network), info.toMetadata());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public UNet network() {
+        return network;
+    }
+
+    public EdmDenoiser denoiser() {
+        return denoiser;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fewstep.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Finds models by name: a folder under the models directory holding {@code model.safetensors}. */
+public final class ModelStore {
+    public static final String WEIGHTS = "model.safetensors";
+
+    private ModelStore() {}
+
+    /** -Dfewstep.models, $FEWSTEP_MODELS, or ./models. */
+    public static Path root() {
+        String property = System.getProperty("fewstep.models");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv("FEWSTEP_MODELS");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of("models");
+    }
+
+    /** A name ("fashion-teacher"), or a path to a model folder. */
+    public static Path resolve(String nameOrPath) {
+        Path direct = Path.of(nameOrPath);
+        if (Files.isRegularFile(direct.resolve(WEIGHTS))) {
+            return direct;
+        }
+        Path named = root().resolve(nameOrPath);
+        if (Files.isRegularFile(named.resolve(WEIGHTS))) {
+            return named;
+        }
+        throw new IllegalArgumentException("unknown model '" + nameOrPath + "' (available: "
+                + String.join(", ", names()) + ")");
+    }
+
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root())) {
+            s.filter(p -> Files.isRegularFile(p.resolve(WEIGHTS)))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(names::add);
+        } catch (IOException e) {
+            // no models folder: no models
+        }
+        return names;
+    }
+}

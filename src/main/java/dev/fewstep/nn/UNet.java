@@ -1,0 +1,181 @@
+package dev.fewstep.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The raw network F of the EDM denoiser: a U-Net over 32x32 images conditioned on the noise level and a
+ * prompt. The prompt's sentence embedding enters twice: added to the noise-level embedding (adaptive group
+ * norm in every residual block) and as context tokens for cross-attention. A learned null embedding stands
+ * in for the prompt where it was dropped, which is what classifier-free guidance subtracts.
+ */
+public final class UNet extends Layer {
+    private static final int FOURIER_DIM = 64;
+
+    private final UNetConfig config;
+    private final Dense noise1;
+    private final Dense noise2;
+    private final Dense text1;
+    private final Dense text2;
+    private final Dense contextProjection;
+    private final Parameter nullEmbedding;
+    private final Conv input;
+    private final List<Stage> down = new ArrayList<>();
+    private final ResBlock middle1;
+    private final AttentionBlock middleAttention;
+    private final ResBlock middle2;
+    private final List<Stage> up = new ArrayList<>();
+    private final GroupNorm outNorm;
+    private final Conv output;
+
+    /** One step of the U: a residual block with optional attention, or a resampling. */
+    private record Stage(ResBlock res, AttentionBlock attention, boolean downsample, boolean upsample) {}
+
+    public UNet(UNetConfig config) {
+        this.config = config;
+        int emb = config.embeddingDim();
+        noise1 = addChildBlock("noise1", new Dense(FOURIER_DIM, emb, 1.0));
+        noise2 = addChildBlock("noise2", new Dense(emb, emb, 1.0));
+        text1 = addChildBlock("text1", new Dense(config.textDim(), emb, 1.0));
+        text2 = addChildBlock("text2", new Dense(emb, emb, 1.0));
+        contextProjection = addChildBlock(
+                "context", new Dense(config.textDim(), config.contextTokens() * config.contextDim(), 1.0));
+        nullEmbedding = parameter("nullEmbedding", new Shape(1, config.textDim()), fanIn(1, 0.05));
+
+        int ch = config.baseChannels();
+        input = addChildBlock("input", new Conv(config.imageChannels(), ch, 3, 1.0));
+        List<Integer> skipChannels = new ArrayList<>();
+        skipChannels.add(ch);
+        int resolution = config.imageSize();
+        int[] mult = config.channelMultipliers();
+        for (int level = 0; level < mult.length; level++) {
+            int out = config.baseChannels() * mult[level];
+            for (int i = 0; i < config.resBlocksPerLevel(); i++) {
+                ResBlock res = addChildBlock("down" + level + "_res" + i, new ResBlock(ch, out, emb));
+                AttentionBlock attention = config.hasAttention(resolution)
+                        ? addChildBlock("down" + level + "_attn" + i,
+                                new AttentionBlock(out, config.heads(), config.contextDim()))
+                        : null;
+                down.add(new Stage(res, attention, false, false));
+                ch = out;
+                skipChannels.add(ch);
+            }
+            if (level < mult.length - 1) {
+                down.add(new Stage(null, null, true, false));
+                skipChannels.add(ch);
+                resolution /= 2;
+            }
+        }
+        middle1 = addChildBlock("middle1", new ResBlock(ch, ch, emb));
+        middleAttention = addChildBlock("middleAttn", new AttentionBlock(ch, config.heads(), config.contextDim()));
+        middle2 = addChildBlock("middle2", new ResBlock(ch, ch, emb));
+        for (int level = mult.length - 1; level >= 0; level--) {
+            int out = config.baseChannels() * mult[level];
+            for (int i = 0; i <= config.resBlocksPerLevel(); i++) {
+                int skip = skipChannels.remove(skipChannels.size() - 1);
+                ResBlock res = addChildBlock("up" + level + "_res" + i, new ResBlock(ch + skip, out, emb));
+                AttentionBlock attention = config.hasAttention(resolution)
+                        ? addChildBlock("up" + level + "_attn" + i,
+                                new AttentionBlock(out, config.heads(), config.contextDim()))
+                        : null;
+                up.add(new Stage(res, attention, false, false));
+                ch = out;
+            }
+            if (level > 0) {
+                up.add(new Stage(null, null, false, true));
+                resolution *= 2;
+            }
+        }
+        outNorm = addChildBlock("outNorm", GroupNorm.of(ch));
+        output = addChildBlock("output", new Conv(ch, config.imageChannels(), 3, 0.0));
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    /** Builds and initialises a network; its parameters live in {@code manager}. */
+    public static UNet create(UNetConfig config, NDManager manager) {
+        UNet net = new UNet(config);
+        net.initialize(manager, DataType.FLOAT32);
+        return net;
+    }
+
+    /**
+     * @param x (B, C, H, W) the preconditioned input c_in * x
+     * @param cNoise (B) the preconditioned noise level c_noise(sigma)
+     * @param textEmbedding (B, textDim) prompt embeddings
+     * @param isNull (B) 1 where the prompt is dropped (the null embedding is used), else 0
+     */
+    public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
+        NDArray mask = isNull.reshape(-1, 1);
+        NDArray text = textEmbedding.mul(mask.neg().add(1)).add(mask.mul(nullEmbedding.getArray()));
+        NDArray emb = noise2.apply(silu(noise1.apply(fourierFeatures(cNoise))))
+                .add(text2.apply(silu(text1.apply(text))));
+        NDArray context = contextProjection.apply(text).reshape(-1, config.contextTokens(), config.contextDim());
+
+        NDArray h = input.apply(x);
+        Deque<NDArray> skips = new ArrayDeque<>();
+        skips.push(h);
+        for (Stage stage : down) {
+            if (stage.downsample()) {
+                h = Pool.avgPool2d(h, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+            } else {
+                h = stage.res().apply(h, emb);
+                if (stage.attention() != null) {
+                    h = stage.attention().apply(h, context);
+                }
+            }
+            skips.push(h);
+        }
+        h = middle2.apply(middleAttention.apply(middle1.apply(h, emb), context), emb);
+        for (Stage stage : up) {
+            if (stage.upsample()) {
+                h = h.repeat(2, 2).repeat(3, 2);
+            } else {
+                h = stage.res().apply(NDArrays.concat(new NDList(h, skips.pop()), 1), emb);
+                if (stage.attention() != null) {
+                    h = stage.attention().apply(h, context);
+                }
+            }
+        }
+        return output.apply(silu(outNorm.apply(h)));
+    }
+
+    /** Sinusoidal features of the noise level (Vaswani et al. 2017), frequencies spread geometrically. */
+    private static NDArray fourierFeatures(NDArray cNoise) {
+        int half = FOURIER_DIM / 2;
+        NDManager manager = cNoise.getManager();
+        NDArray frequencies = manager.arange(half).toType(DataType.FLOAT32, false)
+                .mul(-Math.log(10000.0) / half).exp().mul(1000.0 / 4); // c_noise spans ~[-2, 1.5]
+        NDArray angles = cNoise.reshape(-1, 1).mul(frequencies.reshape(1, -1));
+        return NDArrays.concat(new NDList(angles.cos(), angles.sin()), 1);
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        throw new UnsupportedOperationException("UNet needs noise level and prompt: apply(x, cNoise, text, isNull)");
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3)));
+    }
+
+    public long parameterCount() {
+        return getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.fewstep.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.fewstep.io.Tensor;
+import dev.fewstep.model.Weights;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, Algorithm 1) over the parameters of one block. Its moments are plain tensors, so
+ * they go into the training checkpoint and a resumed run continues exactly where it stopped.
+ */
+public final class Adam {
+    private final List<Pair<String, Parameter>> parameters = new ArrayList<>();
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private long updates;
+
+    public Adam(Block block, NDManager manager, double beta1, double beta2, double epsilon) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            parameters.add(p);
+            firstMoments.add(manager.zeros(p.getValue().getArray().getShape()));
+            secondMoments.add(manager.zeros(p.getValue().getArray().getShape()));
+        }
+    }
+
+    /** Applies one update from the gradients that backward left on the parameters, then zeroes them. */
+    public void step(double learningRate) {
+        updates++;
+        double correction1 = 1 - Math.pow(beta1, updates);
+        double correction2 = 1 - Math.pow(beta2, updates);
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray weight = parameters.get(i).getValue().getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scratch);
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                m.muli(beta1).addi(gradient.mul(1 - beta1));
+                v.muli(beta2).addi(gradient.square().muli(1 - beta2));
+                // Scratch copies keep every temporary in this scope: ops take the first operand's manager.
+                NDArray denominator = gradient.zerosLike().addi(v).divi(correction2).sqrt().addi(epsilon);
+                NDArray update = gradient.zerosLike().addi(m).divi(correction1).divi(denominator).muli(learningRate);
+                weight.subi(update);
+                gradient.subi(gradient);
+            }
+        }
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            state.put("adam.m." + parameters.get(i).getKey(), Weights.tensor(firstMoments.get(i)));
+            state.put("adam.v." + parameters.get(i).getKey(), Weights.tensor(secondMoments.get(i)));
+        }
+        return state;
+    }
+
+    public void restore(Map<String, Tensor> state, long updateCount) {
+        for (int i = 0; i < parameters.size(); i++) {
+            String key = parameters.get(i).getKey();
+            Tensor m = state.get("adam.m." + key);
+            Tensor v = state.get("adam.v." + key);
+            if (m == null || v == null) {
+                throw new dev.fewstep.io.CheckpointException("training state lacks the Adam moments of '" + key + "'");
+            }
+            firstMoments.get(i).set(m.data());
+            secondMoments.get(i).set(v.data());
+        }
+        updates = updateCount;
+    }
+}
