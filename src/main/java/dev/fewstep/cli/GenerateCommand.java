@@ -7,6 +7,8 @@ import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +20,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model name or folder (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_MODEL)
     String model;
 
-    @Option(names = "--prompt", required = true, description = "what to draw, e.g. \"Ankle boot\"")
-    String prompt;
+    @Option(names = "--prompt", description = "what to draw, e.g. \"Ankle boot\"; repeat it for one row per prompt")
+    List<String> prompts = new ArrayList<>();
+
+    @Option(names = "--all-prompts", description = "one row per prompt of the model's vocabulary (at most 64 prompts)")
+    boolean allPrompts;
 
     @Option(names = "--sampler", description = "euler, heun, ddim or dpmpp2m (default: ${DEFAULT-VALUE})", defaultValue = "heun")
     String sampler;
@@ -44,7 +49,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenerateRequest request = new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
+        if (prompts.isEmpty() && !allPrompts) {
+            throw new IllegalArgumentException("give --prompt TEXT (or --all-prompts)");
+        }
+        for (String prompt : prompts) {
+            new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
+        }
         if (scale < 1 || scale > 16) {
             throw new IllegalArgumentException("--scale must be between 1 and 16");
         }
@@ -53,11 +63,34 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot write " + out + ": " + parent + " is not a writable folder");
         }
         try (DiffusionModel loaded = DiffusionModel.load(ModelStore.resolve(model))) {
-            Generation.Result result = Generation.generate(loaded, request);
-            Images.writePng(Images.upscale(Images.grid(result.pixels(), result.count(), result.channels(), result.size()), scale), out);
+            List<String> rows = new ArrayList<>(prompts);
+            if (allPrompts) {
+                if (loaded.info().prompts().size() > GenerateRequest.MAX_IMAGES) {
+                    throw new IllegalArgumentException("--all-prompts: " + loaded.name() + " has " + loaded.info().prompts().size()
+                            + " prompts, more than " + GenerateRequest.MAX_IMAGES + "; name them with --prompt");
+                }
+                rows.addAll(loaded.info().prompts());
+            }
+            // Each row repeats the same seeds, so rows differ only by their prompt.
+            List<Generation.Result> results = new ArrayList<>();
+            for (String prompt : rows) {
+                results.add(Generation.generate(loaded, new GenerateRequest(prompt, sampler, steps, cfg, seed, n)));
+            }
+            Generation.Result first = results.get(0);
+            int length = first.channels() * first.size() * first.size();
+            float[] pixels = new float[rows.size() * n * length];
+            double seconds = 0;
+            for (int r = 0; r < results.size(); r++) {
+                System.arraycopy(results.get(r).pixels(), 0, pixels, r * n * length, n * length);
+                seconds += results.get(r).seconds();
+            }
+            int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
+            Images.writePng(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(), columns), scale), out);
             String method = loaded.info().isOneStep() ? "one-step " + loaded.info().kind() : sampler + " " + steps + " steps, cfg " + cfg;
-            System.out.printf("wrote %s: %d image(s) of \"%s\" with %s (%s): %.2f s, NFE %d, %.2f images/s%n",
-                    out, result.count(), prompt, loaded.name(), method, result.seconds(), result.nfe(), result.imagesPerSecond());
+            int count = rows.size() * n;
+            System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s%n", out, count,
+                    rows.size() == 1 ? "\"" + rows.get(0) + "\"" : rows.size() + " prompts", loaded.name(), method, seconds,
+                    first.nfe(), count / seconds);
         }
         return 0;
     }

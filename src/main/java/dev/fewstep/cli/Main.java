@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ModelsCommand.class,
             DataCommand.class,
+            ServeCommand.class,
+            DistillCommand.class,
+            TrainFeaturesCommand.class,
+            EvalCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -23,6 +23,19 @@ public final class Emoji {
     public static final String VERSION = "16.0.0";
     public static final List<String> SETS = List.of("twitter", "google");
     public static final String INSTALL_HINT = "fetch it with: ./fewstep data fetch emoji (or pass --data-dir with emoji.json and img/SET/64/)";
+    /** Kept next to every model trained from these images (the licences ask for attribution). */
+    public static final String ATTRIBUTION = """
+            # Attribution
+
+            This model was trained on emoji images from the npm packages emoji-datasource-twitter@16.0.0 and
+            emoji-datasource-google@16.0.0 (emoji-datasource, MIT licence, (c) 2013 Cal Henderson).
+
+            - Twitter images: Twemoji (fork, https://github.com/jdecked/twemoji) v16.0.1, (c) Twitter, Inc. and
+              other contributors, licensed under Creative Commons Attribution 4.0 (CC-BY 4.0).
+            - Google images: Noto Emoji (https://github.com/googlefonts/noto-emoji) v2.048, (c) Google,
+              licensed under the Apache License 2.0.
+            """;
+    public static final String ATTRIBUTION_FILE = "ATTRIBUTION.md";
     private static final int SOURCE_SIZE = 64;
     private static final int SIZE = 32;
 

@@ -16,8 +16,19 @@ public record GenerateRequest(String prompt, String sampler, int steps, double c
 
     /** Checks every field; the message names the field that is wrong. */
     public GenerateRequest validated() {
-        TextEncoder.validate(prompt);
-        Sampler.named(sampler);
+        try {
+            TextEncoder.validate(prompt);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("prompt", e.getMessage());
+        }
+        if (sampler == null) {
+            throw new InvalidRequestException("sampler", "sampler must be one of: " + String.join(", ", Sampler.NAMES));
+        }
+        try {
+            Sampler.named(sampler);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("sampler", e.getMessage());
+        }
         if (steps < 1 || steps > MAX_STEPS) {
             throw new InvalidRequestException("steps", "steps must be between 1 and " + MAX_STEPS + ", got " + steps);
         }

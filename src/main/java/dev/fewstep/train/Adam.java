@@ -38,6 +38,50 @@ public final class Adam {
 
     /** Applies one update from the gradients that backward left on the parameters, then zeroes them. */
     public void step(double learningRate) {
+        step(learningRate, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #step(double)}, first scaling the gradients down so their global L2 norm is at most
+     * {@code maxGradientNorm}: one bad batch then cannot throw the weights far (attention logits overflow).
+     *
+     * @return the gradient norm before clipping
+     */
+    public double step(double learningRate, double maxGradientNorm) {
+        double squared = 0;
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray weight = p.getValue().getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scratch);
+                squared += gradient.square().sum().getFloat();
+            }
+        }
+        double norm = Math.sqrt(squared);
+        if (!Double.isFinite(norm)) {
+            // One overflowing batch must not poison the weights (NaN * 0 is NaN, so clipping cannot save it):
+            // drop its gradients and skip the update, as loss-scaling optimisers do.
+            zeroGradients();
+            return norm;
+        }
+        double scale = norm > maxGradientNorm ? maxGradientNorm / norm : 1.0;
+        update(learningRate, scale);
+        return norm;
+    }
+
+    /** Clears the gradients without updating (they may hold NaN, which subtraction would keep). */
+    public void zeroGradients() {
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray weight = p.getValue().getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scratch);
+                gradient.set(new float[(int) gradient.size()]);
+            }
+        }
+    }
+
+    private void update(double learningRate, double gradientScale) {
         updates++;
         double correction1 = 1 - Math.pow(beta1, updates);
         double correction2 = 1 - Math.pow(beta2, updates);
@@ -46,6 +90,9 @@ public final class Adam {
             try (NDManager scratch = weight.getManager().newSubManager()) {
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);
+                if (gradientScale != 1.0) {
+                    gradient.muli(gradientScale);
+                }
                 NDArray m = firstMoments.get(i);
                 NDArray v = secondMoments.get(i);
                 m.muli(beta1).addi(gradient.mul(1 - beta1));

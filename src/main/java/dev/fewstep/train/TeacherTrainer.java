@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.data.Emoji;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
@@ -38,6 +39,11 @@ public final class TeacherTrainer {
     public static final String STATE = "train-state.safetensors";
     public static final String LOG = "train-log.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Global gradient-norm clip; rarely active once training settles, it stops early divergence. */
+    static final double MAX_GRADIENT_NORM = 1.0;
+    private static final int MAX_SKIPPED_IN_A_ROW = 20;
+    /** Steps skipped for a non-finite loss or gradient since this JVM started training (reported in metadata). */
+    private long skipped;
 
     private final TrainConfig config;
     private final ImageDataset data;
@@ -59,6 +65,9 @@ public final class TeacherTrainer {
     /** Runs until {@code config.steps()}; returns the loss averaged over roughly the last 100 steps. */
     public double train(boolean resume, TrainingListener listener) throws IOException {
         Files.createDirectories(outDir);
+        if (data.name().equals("emoji")) {
+            Files.writeString(outDir.resolve(Emoji.ATTRIBUTION_FILE), Emoji.ATTRIBUTION);
+        }
         float[] promptEmbeddings = TextEncoder.get().embedAll(data.prompts());
         EdmLoss loss = EdmLoss.paperDefaults();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -78,13 +87,23 @@ public final class TeacherTrainer {
             EdmDenoiser denoiser = new EdmDenoiser(network);
             listener.started(step, config.steps());
             double smoothedLoss = Double.NaN;
+            int skippedInARow = 0;
             long runStart = System.nanoTime();
             long runStartStep = step;
             while (step < config.steps()) {
                 double value = trainStep(manager, denoiser, loss, adam, promptEmbeddings, step);
+                if (Double.isNaN(value)) {
+                    skipped++;
+                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                        throw new IllegalStateException("training diverged: " + skippedInARow
+                                + " steps in a row with a non-finite loss or gradient, at step " + step);
+                    }
+                } else {
+                    skippedInARow = 0;
+                    smoothedLoss = Double.isNaN(smoothedLoss) ? value : 0.99 * smoothedLoss + 0.01 * value;
+                }
                 ema.update(step);
                 step++;
-                smoothedLoss = Double.isNaN(smoothedLoss) ? value : 0.99 * smoothedLoss + 0.01 * value;
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.stepped(step, value, (step - runStartStep) / elapsed);
                 if (step % config.checkpointEvery() == 0 || step == config.steps()) {
@@ -119,12 +138,14 @@ public final class TeacherTrainer {
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray l = loss.loss(denoiser, x, conditioning);
                 value = l.getFloat();
-                if (!Double.isFinite(value)) {
-                    throw new IllegalStateException("training diverged at step " + step + " (loss " + value + ")");
+                if (Double.isFinite(value)) {
+                    collector.backward(l);
                 }
-                collector.backward(l);
             }
-            adam.step(config.learningRate(step));
+            if (!Double.isFinite(value) || !Double.isFinite(adam.step(config.learningRate(step), MAX_GRADIENT_NORM))) {
+                adam.zeroGradients();
+                return Double.NaN;
+            }
             return value;
         }
     }
@@ -138,6 +159,7 @@ public final class TeacherTrainer {
         }
         extra.put("train_seconds", String.format("%.1f", seconds));
         extra.put("train_loss", String.format("%.5f", recentLoss));
+        extra.put("skipped_steps_last_run", Long.toString(skipped));
         return new ModelInfo(ModelInfo.TEACHER, data.name(), networkConfig(), step, data.prompts(), 0, extra);
     }
 

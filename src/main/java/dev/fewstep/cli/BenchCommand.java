@@ -1,0 +1,131 @@
+package dev.fewstep.cli;
+
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.metrics.BenchPlot;
+import dev.fewstep.metrics.Benchmark;
+import dev.fewstep.metrics.EvalSettings;
+import dev.fewstep.metrics.Evaluator;
+import dev.fewstep.metrics.features.FeatureModel;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.sample.Sampler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Measure a teacher under every sampler at several NFE budgets, and every "
+        + "distilled model of its data at NFE 1; write JSON, a Markdown table and a plot.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "teacher model name or folder")
+    String model;
+
+    @Option(names = "--n", description = "samples per row (default: ${DEFAULT-VALUE})", defaultValue = "1000")
+    int n;
+
+    @Option(names = "--samplers", split = ",", description = "samplers to run (default: all: euler,heun,ddim,dpmpp2m)")
+    List<String> samplers;
+
+    @Option(names = "--nfe", split = ",", description = "NFE budgets (default: 1,2,4,8,16,35)")
+    List<Integer> nfes;
+
+    @Option(names = "--cfg", description = "classifier-free guidance scale w for every row (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
+    double cfg;
+
+    @Option(names = "--seed", description = "sample i uses seed K + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--features", description = "feature network (default: the one of the model's dataset)")
+    String featuresName;
+
+    @Option(names = "--no-distilled", description = "skip the distilled models of the teacher's dataset")
+    boolean noDistilled;
+
+    @Option(names = "--out", description = "results folder (default: ${DEFAULT-VALUE})", defaultValue = "bench/results")
+    Path out;
+
+    @Option(names = "--chunk", description = "prompts per generation call (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int chunk;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Benchmark.Point> grid = Benchmark.grid(samplers == null ? Sampler.NAMES : samplers,
+                nfes == null ? Benchmark.DEFAULT_NFE : nfes);
+        EvalSettings base = new EvalSettings(grid.get(0).sampler(), grid.get(0).steps(), cfg, n, seed, chunk);
+        Path modelDir = ModelStore.resolve(model);
+        try (DiffusionModel teacher = DiffusionModel.load(modelDir)) {
+            if (teacher.info().isOneStep()) {
+                throw new IllegalArgumentException(teacher.name() + " is a one-step model; bench a teacher (its distilled "
+                        + "models are added as NFE-1 rows)");
+            }
+            List<String> distilled = noDistilled ? List.of() : distilled(teacher.info().dataset());
+            Path featuresDir = EvalCommand.featuresDir(featuresName, teacher.info().dataset());
+            try (FeatureModel features = FeatureModel.load(featuresDir)) {
+                Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
+                String date = LocalDate.now().toString();
+                System.out.printf(Locale.ROOT, "bench %s: %d rows of %d samples, seed %d, cfg %.2f, features %s%n",
+                        teacher.name(), grid.size() + distilled.size(), n, seed, cfg, features.name());
+                Benchmark.Report report = Benchmark.run(teacher, grid, distilled,
+                        name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, base, date, new BarListener());
+                String stem = teacher.name() + "-" + date;
+                Path json = out.resolve(stem + ".json");
+                Path png = out.resolve(stem + "-fid.png");
+                Benchmark.writeJson(report, json);
+                BenchPlot.write(report, png);
+                System.out.println();
+                System.out.print(Benchmark.markdown(report));
+                System.out.printf("%nreference: %s; wrote %s and %s%n", report.reference(), json, png);
+            }
+        }
+        return 0;
+    }
+
+    /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */
+    private static List<String> distilled(String dataset) {
+        List<String> names = new ArrayList<>();
+        for (String name : ModelStore.names()) {
+            Path file = ModelStore.root().resolve(name).resolve(ModelStore.WEIGHTS);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            try {
+                ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
+                if (info.dataset().equals(dataset) && info.isOneStep()) {
+                    names.add(name);
+                }
+            } catch (CheckpointException e) {
+                System.err.println("fewstep: skipping " + name + ": " + e.getMessage());
+            }
+        }
+        return names;
+    }
+
+    /** One progress bar per row. */
+    private final class BarListener implements Benchmark.Listener {
+        private Progress bar;
+
+        @Override
+        public LongConsumer rowStarted(String label, int index, int total) {
+            bar = new Progress(String.format(Locale.ROOT, "%d/%d %s", index + 1, total, label));
+            bar.started(0, n);
+            return done -> bar.step(done);
+        }
+
+        @Override
+        public void rowFinished(Benchmark.Row row) {
+            bar.close();
+            System.out.printf(Locale.ROOT, "%s %s NFE %d: FID %.2f, precision %.3f, recall %.3f, %s %.3f, %.1f images/s%n",
+                    row.method(), row.result().sampler() == null ? "one-step" : row.result().sampler(), row.result().nfe(),
+                    row.result().fid(), row.result().precision(), row.result().recall(), row.result().scoreName(),
+                    row.result().score(), row.result().imagesPerSecond());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.fewstep.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.metrics.EvalResult;
+import dev.fewstep.metrics.EvalSettings;
+import dev.fewstep.metrics.Evaluator;
+import dev.fewstep.metrics.ReferenceSet;
+import dev.fewstep.metrics.References;
+import dev.fewstep.metrics.features.FeatureModel;
+import dev.fewstep.metrics.features.FeatureStore;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelStore;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", description = "Measure a model: FID (with its real-vs-real floor), precision, recall and "
+        + "prompt accuracy or text-image alignment of generated samples.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model name or folder")
+    String model;
+
+    @Option(names = "--sampler", description = "euler, heun, ddim or dpmpp2m (default: ${DEFAULT-VALUE})", defaultValue = "heun")
+    String sampler;
+
+    @Option(names = "--steps", description = "sampler steps (default: ${DEFAULT-VALUE})", defaultValue = "18")
+    int steps;
+
+    @Option(names = "--cfg", description = "classifier-free guidance scale w (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
+    double cfg;
+
+    @Option(names = "--n", description = "number of samples, prompts spread evenly (default: ${DEFAULT-VALUE})", defaultValue = "1000")
+    int n;
+
+    @Option(names = "--seed", description = "sample i uses seed K + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--features", description = "feature network (default: the one of the model's dataset)")
+    String featuresName;
+
+    @Option(names = "--chunk", description = "prompts per generation call (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int chunk;
+
+    @Option(names = "--json", description = "also print the result as one JSON object on the last line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        EvalSettings settings = new EvalSettings(sampler, steps, cfg, n, seed, chunk);
+        Path modelDir = ModelStore.resolve(model);
+        try (DiffusionModel loaded = DiffusionModel.load(modelDir)) {
+            Path featuresDir = featuresDir(featuresName, loaded.info().dataset());
+            try (FeatureModel features = FeatureModel.load(featuresDir)) {
+                evaluate(loaded, features, featuresDir, settings);
+            }
+        }
+        return 0;
+    }
+
+    private void evaluate(DiffusionModel loaded, FeatureModel features, Path featuresDir, EvalSettings settings)
+            throws java.io.IOException {
+        Evaluator evaluator = evaluator(features, featuresDir);
+        EvalResult result;
+        try (Progress progress = new Progress("eval")) {
+            progress.started(0, n);
+            result = evaluator.evaluate(loaded, settings, progress::step);
+        }
+        print(result);
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+        }
+    }
+
+    /** The named feature network, or the default one of the dataset. */
+    static Path featuresDir(String name, String dataset) {
+        return name == null ? FeatureStore.forDataset(dataset) : FeatureStore.resolve(name);
+    }
+
+    /** An evaluator on the cached reference features, computing and caching them on first use. */
+    static Evaluator evaluator(FeatureModel features, Path dir) throws java.io.IOException {
+        ReferenceSet reference = References.loadOrBuild(features, dir, message -> System.err.println("fewstep: " + message));
+        return new Evaluator(features, reference);
+    }
+
+    static void print(EvalResult r) {
+        String method = r.sampler() == null ? "one-step " + r.kind()
+                : String.format(Locale.ROOT, "%s, %d steps, cfg %.2f", r.sampler(), r.steps(), r.cfg());
+        System.out.printf(Locale.ROOT, "%s (%s, step %d): %s, NFE %d%n", r.method(), r.kind(), r.modelStep(), method, r.nfe());
+        System.out.printf(Locale.ROOT, "%d samples, seeds %d..%d, prompts spread evenly over the vocabulary%n", r.n(), r.seed(),
+                r.seed() + r.n() - 1);
+        System.out.printf(Locale.ROOT, "features %s; reference: %s; floor: %d real images not in the reference%n",
+                r.features(), r.reference(), r.floorCount());
+        System.out.printf(Locale.ROOT, "  FID              %8.2f   (real-vs-real floor %.2f)%n", r.fid(), r.fidFloor());
+        System.out.printf(Locale.ROOT, "  precision        %8.3f   (real: %.3f)%n", r.precision(), r.floorPrecision());
+        System.out.printf(Locale.ROOT, "  recall           %8.3f   (real: %.3f)%n", r.recall(), r.floorRecall());
+        if (r.scoreName().equals("promptAccuracy")) {
+            System.out.printf(Locale.ROOT, "  prompt accuracy  %8.3f   (real reference images: %.3f)%n", r.score(), r.referenceScore());
+        } else {
+            System.out.printf(Locale.ROOT, "  alignment        %8.3f   (real reference images: %.3f)%n", r.score(), r.referenceScore());
+        }
+        System.out.printf(Locale.ROOT, "  NFE %d, %.1f s generating, %.2f images/s; %.1f s in all%n", r.nfe(),
+                r.generationSeconds(), r.imagesPerSecond(), r.totalSeconds());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.fewstep.cli;
+
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.serve.Server;
+import dev.fewstep.serve.ServerSettings;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Serve the models over HTTP: a JSON API under /v1 and a web page at /.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only; "
+            + "use 0.0.0.0 to accept other machines)", defaultValue = ServerSettings.DEFAULT_HOST)
+    String host;
+
+    @Option(names = "--port", description = "port to bind, 0 for any free one (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ServerSettings.DEFAULT_PORT)
+    int port;
+
+    @Option(names = "--workers", description = "generations that run at the same time (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ServerSettings.DEFAULT_WORKERS)
+    int workers;
+
+    @Option(names = "--max-queue", description = "requests that may wait for a worker; more get HTTP 429 "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "" + ServerSettings.DEFAULT_MAX_QUEUE)
+    int maxQueue;
+
+    @Option(names = "--timeout", description = "seconds a request may take, waiting included (default: ${DEFAULT-VALUE})",
+            defaultValue = "60")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+        ServerSettings settings = new ServerSettings(host, port, workers, maxQueue, Duration.ofSeconds(timeoutSeconds),
+                ModelStore.root());
+        shareCoresAmongWorkers(workers);
+        Server server = new Server(settings);
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (!settings.isLoopback()) {
+            System.out.println("warning: listening on " + host + ": other machines can reach this server; it has no authentication");
+        }
+        int models = server.models().count();
+        System.out.printf("fewstep: serving %d model(s) from %s at %s (workers %d, queue %d, timeout %d s); Ctrl-C stops%n",
+                models, settings.modelsRoot().toAbsolutePath(), server.url(), workers, maxQueue, timeoutSeconds);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "fewstep-serve-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Gives each worker its share of the cores for PyTorch's intra-op threads, unless the operator chose a number.
+     * Workers that together ask for more threads than there are cores make PyTorch's threads spin-wait for each
+     * other, which slows every network evaluation down far more than running fewer generations at once.
+     */
+    static void shareCoresAmongWorkers(int workers) {
+        String property = "ai.djl.pytorch.num_threads";
+        if (System.getProperty(property) == null && workers > 0) {
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+            System.setProperty(property, Integer.toString(threads));
+        }
+    }
+}

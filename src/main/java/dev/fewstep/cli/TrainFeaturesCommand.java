@@ -1,0 +1,116 @@
+package dev.fewstep.cli;
+
+import dev.fewstep.data.DataStore;
+import dev.fewstep.data.FashionMnist;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.metrics.Evaluator;
+import dev.fewstep.metrics.ReferenceSet;
+import dev.fewstep.metrics.features.ClassifierTrainer;
+import dev.fewstep.metrics.features.ClipTrainer;
+import dev.fewstep.metrics.features.FeatureInfo;
+import dev.fewstep.metrics.features.FeatureModel;
+import dev.fewstep.metrics.features.FeatureTrainConfig;
+import dev.fewstep.metrics.features.FeatureTrainer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train-features", description = "Train the feature network that eval measures with: "
+        + "the Fashion-MNIST classifier or the emoji image-text encoder.")
+final class TrainFeaturesCommand implements Callable<Integer> {
+    /** Per kind: steps, batch, peak learning rate, warm-up steps. Fashion: 940 x 128 is two epochs. */
+    private static final FeatureTrainConfig FASHION = new FeatureTrainConfig("fashion", 940, 128, 2e-3, 50, 1, 200);
+    private static final FeatureTrainConfig EMOJI_CLIP = new FeatureTrainConfig("emoji-clip", 1200, 128, 1e-3, 100, 1, 200);
+
+    /** Sample counts whose real-vs-real floors are printed after training. */
+    private static final int[] REPORTED_FLOORS = {1000, 5000};
+
+    @Option(names = "--kind", required = true, description = "fashion (classifier) or emoji-clip (image-text encoder)")
+    String kind;
+
+    @Option(names = "--out", required = true, description = "folder to write, e.g. models/fashion-features")
+    Path out;
+
+    @Option(names = "--steps", description = "optimizer steps (default: 940 for fashion, 1200 for emoji-clip)")
+    Integer steps;
+
+    @Option(names = "--batch", description = "images per step (default: 128)")
+    Integer batch;
+
+    @Option(names = "--lr", description = "peak learning rate (default: 2e-3 for fashion, 1e-3 for emoji-clip)")
+    Double learningRate;
+
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})", defaultValue = "200")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "continue from the checkpoint in --out")
+    boolean resume;
+
+    @Option(names = "--data-dir", description = "read the dataset from this folder instead of the installed one")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        FeatureTrainer trainer;
+        String what;
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case "fashion" -> {
+                FeatureTrainConfig config = configure(FASHION);
+                ImageDataset train = FashionMnist.train(dataDir);
+                ImageDataset test = FashionMnist.test(dataDir);
+                trainer = new ClassifierTrainer(config, ClassifierTrainer.fashionEncoder(train.channels(), train.size()),
+                        train, test, out);
+                what = String.format("classifier on %d Fashion-MNIST training images (test: %d)", train.count(), test.count());
+            }
+            case "emoji-clip" -> {
+                FeatureTrainConfig config = configure(EMOJI_CLIP);
+                ImageDataset emoji = DataStore.train("emoji", dataDir);
+                trainer = new ClipTrainer(config, ClipTrainer.emojiEncoder(emoji.channels(), emoji.size()),
+                        ClipTrainer.EMOJI_EMBEDDING_DIM, emoji, out);
+                what = String.format("image-text encoder on %d emoji images of %d names", emoji.count(), emoji.prompts().size());
+            }
+            default -> throw new IllegalArgumentException("unknown --kind '" + kind + "' (choose fashion or emoji-clip)");
+        }
+        System.out.printf("training %s into %s%n", what, out);
+        long start = System.nanoTime();
+        FeatureInfo trained;
+        try (Progress progress = new Progress("train-features")) {
+            trained = trainer.train(resume, progress);
+        }
+        System.out.printf("done in %.1f s this run; wrote %s%n", (System.nanoTime() - start) / 1e9,
+                out.resolve(FeatureModel.WEIGHTS));
+        new java.util.TreeMap<>(trained.extra()).forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
+        if (dataDir == null) {
+            describeReference();
+        }
+        return 0;
+    }
+
+    /** Caches the real-data features that eval measures against, and prints the floors they give. */
+    private void describeReference() throws java.io.IOException {
+        try (FeatureModel features = FeatureModel.load(out)) {
+            Evaluator evaluator = EvalCommand.evaluator(features, out);
+            ReferenceSet reference = evaluator.reference();
+            System.out.printf(Locale.ROOT, "reference: %s; %s on real reference images: %.4f%n", reference.description(),
+                    features.scoreName(), reference.referenceScore());
+            for (int n : REPORTED_FLOORS) {
+                if (n <= reference.referenceCount()) {
+                    Evaluator.Floor floor = evaluator.floor(n);
+                    System.out.printf(Locale.ROOT, "  n = %d: FID floor %.3f (%d real images), precision %.3f, recall %.3f%n",
+                            n, floor.fid(), floor.count(), floor.precision(), floor.recall());
+                }
+            }
+        }
+    }
+
+    private FeatureTrainConfig configure(FeatureTrainConfig defaults) {
+        return new FeatureTrainConfig(defaults.kind(), steps == null ? defaults.steps() : steps,
+                batch == null ? defaults.batch() : batch, learningRate == null ? defaults.learningRate() : learningRate,
+                Math.min(defaults.warmupSteps(), steps == null ? defaults.steps() : steps), seed, checkpointEvery);
+    }
+}

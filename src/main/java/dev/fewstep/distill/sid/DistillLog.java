@@ -1,0 +1,111 @@
+package dev.fewstep.distill.sid;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * {@code distill-log.jsonl}: one JSON object per probe, e.g.
+ * {@code {"iteration":200,"seconds":611.2,"fake_loss":0.21,"generator_loss":-0.003,"pixel_mean":-0.41,...,"fid":38.2}},
+ * losses averaged over the iterations since the previous line. {@link #plot} draws the FID (or, without a FID
+ * probe, the losses) against iterations.
+ */
+public final class DistillLog {
+    public static final String FILE = "distill-log.jsonl";
+    public static final String PLOT = "fid-vs-iterations.png";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+
+    public DistillLog(Path dir) {
+        this.file = dir.resolve(FILE);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void append(Map<String, Object> line) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(line) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Drops lines after {@code iteration}: a resumed run re-does those iterations and logs them again. */
+    public void truncateAfter(long iteration) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (Map<String, Object> line : read(file)) {
+            if (((Number) line.get("iteration")).longValue() <= iteration) {
+                kept.append(JSON.writeValueAsString(line)).append('\n');
+            }
+        }
+        Path temp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp");
+        Files.writeString(temp, kept);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static List<Map<String, Object>> read(Path file) throws IOException {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (String text : Files.readAllLines(file)) {
+            if (!text.isBlank()) {
+                lines.add(JSON.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {}));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * Plots a log as a PNG: the values named "fid" against iterations if there are any, else the two losses.
+     *
+     * @return the metric plotted ("fid" or "losses")
+     */
+    public static String plot(Path logFile, Path png) throws IOException {
+        if (!Files.exists(logFile)) {
+            throw new IllegalArgumentException("no distillation log at " + logFile);
+        }
+        System.setProperty("java.awt.headless", "true");
+        List<Map<String, Object>> lines = read(logFile);
+        boolean hasFid = lines.stream().anyMatch(l -> l.get("fid") instanceof Number);
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title(hasFid ? "FID vs distillation iterations" : "SiD losses vs iterations (no FID probe in this log)")
+                .xAxisTitle("iteration").yAxisTitle(hasFid ? "FID" : "loss").build();
+        chart.getStyler().setLegendVisible(true);
+        if (hasFid) {
+            addSeries(chart, lines, "fid");
+        } else {
+            addSeries(chart, lines, "fake_loss");
+            addSeries(chart, lines, "generator_loss");
+        }
+        Path temp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".tmp.png");
+        BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return hasFid ? "fid" : "losses";
+    }
+
+    private static void addSeries(XYChart chart, List<Map<String, Object>> lines, String key) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (Map<String, Object> line : lines) {
+            if (line.get(key) instanceof Number value && Double.isFinite(value.doubleValue())) {
+                x.add(((Number) line.get("iteration")).doubleValue());
+                y.add(value.doubleValue());
+            }
+        }
+        if (!x.isEmpty()) {
+            chart.addSeries(key, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package dev.fewstep.distill.sid;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.io.Tensor;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.model.Weights;
+import dev.fewstep.nn.UNet;
+import dev.fewstep.text.TextEncoder;
+import dev.fewstep.train.Adam;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Distils a teacher into a one-step generator with Score identity Distillation (see {@link SidLoss}), data-free:
+ * only the teacher's prompt vocabulary is used, no image is read.
+ *
+ * <p>Each iteration follows the order of SiD's {@code sid_training_loop.py}: (a) the fake score network f_psi takes
+ * one Adam step on denoising score matching over fresh generator samples (no gradient into G), then (b) the
+ * generator G_theta takes one Adam step on the SiD loss over another fresh batch, with teacher and f_psi frozen;
+ * then the generator's weight average is updated. G and f_psi both start as copies of the teacher; the teacher is
+ * loaded frozen and never updated.
+ *
+ * <p>Outputs in {@code outDir}: {@code model.safetensors} (the averaged generator, kind "sid", the weights that are
+ * shipped), {@code train-state.safetensors} (raw generator, fake network, both Adam states; both files written
+ * atomically, state first), {@code distill-log.jsonl} and {@code fid-vs-iterations.png} (every probe), and whatever
+ * the probe writes (e.g. {@code preview.png}). {@code resume} continues from the state bit for bit.
+ */
+public final class SidDistiller {
+    public static final String STATE = "train-state.safetensors";
+    /** Consecutive non-finite updates after which the run stops (the last checkpoint stays usable). */
+    static final int MAX_SKIPPED_IN_A_ROW = 10;
+
+    private final SidConfig config;
+    private final Path teacherDir;
+    private final Path outDir;
+
+    /** How the run ended: iterations done, the losses averaged over the last probe interval, time and probe. */
+    public record Result(long iterations, double fakeLoss, double generatorLoss, double seconds, int skippedUpdates,
+            Map<String, Double> lastProbe) {}
+
+    public SidDistiller(SidConfig config, Path teacherDir, Path outDir) {
+        this.config = config.validated();
+        this.teacherDir = teacherDir;
+        this.outDir = outDir;
+    }
+
+    public SidConfig config() {
+        return config;
+    }
+
+    public Result distill(boolean resume, DistillListener listener, IntervalProbe probe) throws IOException {
+        if (outDir.toAbsolutePath().normalize().equals(teacherDir.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
+        }
+        String teacherDigest = sha256(teacherDir.resolve(ModelStore.WEIGHTS));
+        Files.createDirectories(outDir);
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            return distill(teacher, teacherDigest, resume, listener, probe);
+        }
+    }
+
+    /** The same with the teacher already loaded (frozen); tests use it to look at the teacher afterwards. */
+    Result distill(DiffusionModel teacher, String teacherDigest, boolean resume, DistillListener listener,
+            IntervalProbe probe) throws IOException {
+        if (teacher.info().isOneStep()) {
+            throw new IllegalArgumentException(teacherDir + " holds a one-step model (kind " + teacher.info().kind()
+                    + "); distil from a teacher");
+        }
+        Files.createDirectories(outDir);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Run run = new Run(teacher, manager, teacherDigest);
+            return run.execute(resume, listener, probe);
+        }
+    }
+
+    /** The networks and optimisers of one distillation, and its loop. */
+    private final class Run {
+        private final DiffusionModel teacher;
+        private final NDManager manager;
+        private final String teacherDigest;
+        private final UNet generatorNetwork;
+        private final UNet fakeNetwork;
+        private final UNet averageNetwork;
+        private final OneStepGenerator generator;
+        private final EdmDenoiser fake;
+        private final Adam generatorAdam;
+        private final Adam fakeAdam;
+        private final HalfLifeEma ema;
+        private final SidLoss loss;
+        private final float[] promptEmbeddings;
+        private final int promptCount;
+        private final DistillLog log = new DistillLog(outDir);
+        private int skippedInARow;
+        private int skippedTotal;
+
+        Run(DiffusionModel teacher, NDManager manager, String teacherDigest) {
+            this.teacher = teacher;
+            this.manager = manager;
+            this.teacherDigest = teacherDigest;
+            var networkConfig = teacher.info().config();
+            generatorNetwork = UNet.create(networkConfig, manager);
+            fakeNetwork = UNet.create(networkConfig, manager);
+            averageNetwork = UNet.create(networkConfig, manager);
+            Weights.copy(teacher.network(), generatorNetwork);
+            Weights.copy(teacher.network(), fakeNetwork);
+            // Every network is frozen except while its own loss is being differentiated and stepped: DJL's PyTorch
+            // gradients accumulate on parameters until an Adam step zeroes them, so a network that is merely
+            // evaluated inside another's gradient collector must not require gradients.
+            generatorNetwork.freezeParameters(true);
+            fakeNetwork.freezeParameters(true);
+            averageNetwork.freezeParameters(true);
+            generator = new OneStepGenerator(generatorNetwork, config.sigmaInit());
+            fake = new EdmDenoiser(fakeNetwork);
+            generatorAdam = new Adam(generatorNetwork, manager, config.beta1(), config.beta2(), config.epsilon());
+            fakeAdam = new Adam(fakeNetwork, manager, config.beta1(), config.beta2(), config.epsilon());
+            ema = new HalfLifeEma(generatorNetwork, averageNetwork, config.emaHalfLifeImages(), config.emaRampup());
+            ema.reset();
+            loss = new SidLoss(config, fake.sigmaData());
+            List<String> prompts = teacher.info().prompts();
+            if (prompts.isEmpty()) {
+                throw new IllegalArgumentException(teacherDir + " has no prompt vocabulary to distil on");
+            }
+            promptCount = prompts.size();
+            promptEmbeddings = TextEncoder.get().embedAll(prompts);
+        }
+
+        Result execute(boolean resume, DistillListener listener, IntervalProbe probe) throws IOException {
+            long iteration = 0;
+            double seconds = 0;
+            if (resume && Files.exists(outDir.resolve(STATE))) {
+                Map<String, String> meta = restore();
+                iteration = Long.parseLong(meta.get("iteration"));
+                seconds = Double.parseDouble(meta.get("distill_seconds"));
+                log.truncateAfter(iteration);
+            } else if (!resume && Files.exists(outDir.resolve(ModelStore.WEIGHTS))) {
+                throw new IllegalArgumentException(outDir + " already holds a model; pass --resume to continue it, or choose another --out");
+            } else {
+                log.truncateAfter(-1);
+            }
+            listener.started(iteration, config.iterations());
+            Map<String, Double> lastProbe = Map.of();
+            if (iteration == 0) {
+                lastProbe = probeAndLog(probe, listener, 0, seconds, Double.NaN, Double.NaN);
+            }
+            long runStart = System.nanoTime();
+            long runStartIteration = iteration;
+            double fakeSum = 0;
+            double generatorSum = 0;
+            int summed = 0;
+            double fakeMean = Double.NaN;
+            double generatorMean = Double.NaN;
+            while (iteration < config.iterations()) {
+                double[] values = iterate(iteration);
+                iteration++;
+                if (Double.isFinite(values[0]) && Double.isFinite(values[1])) {
+                    fakeSum += values[0];
+                    generatorSum += values[1];
+                    summed++;
+                }
+                double elapsed = (System.nanoTime() - runStart) / 1e9;
+                listener.iterated(iteration, values[0], values[1], elapsed / (iteration - runStartIteration));
+                boolean last = iteration == config.iterations();
+                if (iteration % config.probeEvery() == 0 || last) {
+                    fakeMean = summed > 0 ? fakeSum / summed : Double.NaN;
+                    generatorMean = summed > 0 ? generatorSum / summed : Double.NaN;
+                    lastProbe = probeAndLog(probe, listener, iteration, seconds + elapsed, fakeMean, generatorMean);
+                    fakeSum = 0;
+                    generatorSum = 0;
+                    summed = 0;
+                }
+                if (iteration % config.checkpointEvery() == 0 || last) {
+                    double total = seconds + (System.nanoTime() - runStart) / 1e9;
+                    checkpoint(iteration, total, fakeMean, generatorMean);
+                }
+            }
+            double total = seconds + (System.nanoTime() - runStart) / 1e9;
+            return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe);
+        }
+
+        /** One SiD iteration; returns the reported fake and generator losses. */
+        private double[] iterate(long iteration) {
+            Random random = new Random(config.seed() * 1_000_003L + iteration);
+            Engine engine = manager.getEngine();
+            engine.setRandomSeed((int) (config.seed() * 7919 + iteration));
+            long batch = config.batch();
+            var shape = generatorNetwork.config();
+            Shape imageShape = new Shape(batch, shape.imageChannels(), shape.imageSize(), shape.imageSize());
+            double fakeValue;
+            double generatorValue;
+
+            // (a) Fake score network: DSM on detached generator samples (the generator runs outside any collector,
+            // so no graph is recorded for it).
+            try (NDManager scope = manager.newSubManager()) {
+                double dropout = config.fakeUsesGuidance() ? config.promptDropout() : 0;
+                Conditioning conditioning = prompts(scope, random, dropout);
+                NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
+                NDArray sigma = loss.sampleFakeSigma(scope, batch);
+                NDArray noise = scope.randomNormal(imageShape);
+                fakeValue = update(fakeNetwork, fakeAdam, config.fakeLearningRate(),
+                        () -> loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+            }
+
+            // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs.
+            try (NDManager scope = manager.newSubManager()) {
+                Conditioning conditioning = prompts(scope, random, 0);
+                NDArray z = scope.randomNormal(imageShape);
+                NDArray sigma = loss.sampleGeneratorSigma(scope, batch);
+                NDArray noise = scope.randomNormal(imageShape);
+                generatorValue = update(generatorNetwork, generatorAdam, config.generatorLearningRate(),
+                        () -> loss.generatorLoss(teacher.denoiser(), fake, generator.generate(z, conditioning),
+                                conditioning, sigma, noise));
+            }
+            ema.update(iteration * batch, config.batch());
+            return new double[] {fakeValue, generatorValue};
+        }
+
+        /**
+         * Differentiates one loss with respect to {@code network} only and takes an Adam step. A non-finite loss or
+         * gradient skips the step (SiD's code drops NaN samples and zeroes NaN gradients; we skip the whole update).
+         */
+        private double update(UNet network, Adam adam, double learningRate, java.util.function.Supplier<SidLoss.Value> lossFunction) {
+            network.freezeParameters(false);
+            try {
+                SidLoss.Value value;
+                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                    value = lossFunction.get();
+                    if (Double.isFinite(value.reported())) {
+                        collector.backward(value.objective());
+                    }
+                }
+                if (Double.isFinite(value.reported()) && gradientsFinite(network)) {
+                    adam.step(learningRate);
+                    skippedInARow = 0;
+                } else {
+                    zeroGradients(network);
+                    skippedTotal++;
+                    if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                        throw new IllegalStateException("distillation diverged: " + skippedInARow
+                                + " updates in a row had non-finite losses or gradients; resume from the last checkpoint"
+                                + " with a smaller learning rate");
+                    }
+                }
+                return value.reported();
+            } finally {
+                network.freezeParameters(true);
+            }
+        }
+
+        /** B prompts drawn uniformly from the teacher's vocabulary; each dropped with probability {@code dropout}. */
+        private Conditioning prompts(NDManager scope, Random random, double dropout) {
+            int batch = config.batch();
+            float[] text = new float[batch * TextEncoder.DIM];
+            float[] dropped = new float[batch];
+            for (int b = 0; b < batch; b++) {
+                int p = random.nextInt(promptCount);
+                System.arraycopy(promptEmbeddings, p * TextEncoder.DIM, text, b * TextEncoder.DIM, TextEncoder.DIM);
+                dropped[b] = dropout > 0 && random.nextDouble() < dropout ? 1f : 0f;
+            }
+            return new Conditioning(scope.create(text, new Shape(batch, TextEncoder.DIM)), scope.create(dropped, new Shape(batch)));
+        }
+
+        private Map<String, Double> probeAndLog(IntervalProbe probe, DistillListener listener, long iteration,
+                double seconds, double fakeMean, double generatorMean) throws IOException {
+            Map<String, Double> values;
+            try (NDManager scope = manager.newSubManager()) {
+                values = probe.measure(new StudentSnapshot(new OneStepGenerator(averageNetwork, config.sigmaInit()),
+                        scope, teacher.info().prompts()), iteration);
+            }
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("iteration", iteration);
+            line.put("seconds", Math.round(seconds * 10) / 10.0);
+            if (Double.isFinite(fakeMean)) {
+                line.put("fake_loss", fakeMean);
+                line.put("generator_loss", generatorMean);
+            }
+            values.forEach((k, v) -> line.put(k, Double.isFinite(v) ? v : null));
+            if (skippedTotal > 0) {
+                line.put("skipped_updates", skippedTotal);
+            }
+            log.append(line);
+            DistillLog.plot(log.file(), outDir.resolve(DistillLog.PLOT));
+            listener.probed(iteration, values);
+            return values;
+        }
+
+        private ModelInfo info(long iteration, double seconds, double fakeLoss, double generatorLoss) {
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("method", "SiD-LSG (Zhou et al. 2024), data-free, one step");
+            extra.put("sid", config.toJson());
+            extra.put("teacher", teacherDir.getFileName().toString());
+            extra.put("teacher_step", Long.toString(teacher.info().step()));
+            extra.put("teacher_sha256", teacherDigest);
+            extra.put("distill_seconds", String.format("%.1f", seconds));
+            if (Double.isFinite(fakeLoss)) {
+                extra.put("fake_loss", String.format("%.5f", fakeLoss));
+                extra.put("generator_loss", String.format("%.6f", generatorLoss));
+            }
+            ModelInfo t = teacher.info();
+            return new ModelInfo(ModelInfo.SID, t.dataset(), t.config(), iteration, t.prompts(), config.sigmaInit(), extra);
+        }
+
+        private void checkpoint(long iteration, double seconds, double fakeLoss, double generatorLoss) throws IOException {
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            Weights.of(generatorNetwork).forEach((k, v) -> state.put("generator." + k, v));
+            Weights.of(fakeNetwork).forEach((k, v) -> state.put("fake." + k, v));
+            generatorAdam.state().forEach((k, v) -> state.put("generator_" + k, v));
+            fakeAdam.state().forEach((k, v) -> state.put("fake_" + k, v));
+            ModelInfo info = info(iteration, seconds, fakeLoss, generatorLoss);
+            Map<String, String> meta = new HashMap<>(info.toMetadata());
+            meta.put("iteration", Long.toString(iteration));
+            meta.put("distill_seconds", Double.toString(seconds));
+            meta.put("generator_adam_updates", Long.toString(generatorAdam.updates()));
+            meta.put("fake_adam_updates", Long.toString(fakeAdam.updates()));
+            // State first: if we die between the writes, resume starts from the newer state and the shipped
+            // weights are at most one checkpoint old.
+            SafeTensors.write(outDir.resolve(STATE), state, meta);
+            DiffusionModel.save(outDir, averageNetwork, info);
+        }
+
+        private Map<String, String> restore() {
+            Path statePath = outDir.resolve(STATE);
+            SafeTensors.Contents state = SafeTensors.read(statePath);
+            Map<String, String> meta = state.metadata();
+            ModelInfo saved = ModelInfo.fromMetadata(meta, statePath.toString());
+            if (!ModelInfo.SID.equals(saved.kind()) || !meta.containsKey("iteration")) {
+                throw new CheckpointException(statePath + " is not a SiD distillation state");
+            }
+            SidConfig savedConfig = SidConfig.fromJson(saved.extra().get("sid"), statePath.toString());
+            if (!config.continues(savedConfig)) {
+                throw new CheckpointException(statePath + " was distilled with " + savedConfig.toJson()
+                        + "; this run asks for " + config.toJson() + " (only iterations and intervals may change on --resume)");
+            }
+            if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
+                throw new CheckpointException(statePath + " was distilled from a different teacher (its weights changed"
+                        + " since: sha256 " + saved.extra().get("teacher_sha256") + ", now " + teacherDigest + ")");
+            }
+            Weights.load(generatorNetwork, withPrefix(state.tensors(), "generator."), statePath.toString());
+            Weights.load(fakeNetwork, withPrefix(state.tensors(), "fake."), statePath.toString());
+            generatorAdam.restore(withPrefix(state.tensors(), "generator_"), Long.parseLong(meta.get("generator_adam_updates")));
+            fakeAdam.restore(withPrefix(state.tensors(), "fake_"), Long.parseLong(meta.get("fake_adam_updates")));
+            Path weights = outDir.resolve(ModelStore.WEIGHTS);
+            Weights.load(averageNetwork, SafeTensors.read(weights).tensors(), weights.toString());
+            return meta;
+        }
+    }
+
+    /** The entries whose name starts with {@code prefix}, with the prefix removed. */
+    private static Map<String, Tensor> withPrefix(Map<String, Tensor> tensors, String prefix) {
+        Map<String, Tensor> out = new HashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    static boolean gradientsFinite(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scratch);
+                NDArray total = gradient.abs().sum();
+                total.attach(scratch);
+                if (!Float.isFinite(total.getFloat())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static void zeroGradients(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().getArray();
+            try (NDManager scratch = weight.getManager().newSubManager()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scratch);
+                // In place (index_put_): subi(itself) would keep NaN, and set(float[]) would re-point the gradient's
+                // storage at a Java buffer that dies with this scratch manager.
+                gradient.set(new NDIndex("..."), 0f);
+            }
+        }
+    }
+
+    /** SHA-256 of a file, hex: identifies the exact teacher weights a student was distilled from. */
+    static String sha256(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no teacher model at " + file);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buffer = new byte[1 << 16];
+            while (in.read(buffer) >= 0) {
+                // digest while reading
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

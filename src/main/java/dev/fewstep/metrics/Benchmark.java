@@ -1,0 +1,156 @@
+package dev.fewstep.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.sample.Sampler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One teacher under every sampler at a grid of NFE budgets, and every distilled one-step model of its data at
+ * NFE 1, all measured with one evaluator on the same n, seed and prompts, so their rows compare.
+ */
+public final class Benchmark {
+    public static final List<Integer> DEFAULT_NFE = List.of(1, 2, 4, 8, 16, 35);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Benchmark() {}
+
+    /** A sampler at a step count. */
+    public record Point(String sampler, int steps, int requestedNfe) {}
+
+    /**
+     * The (sampler, steps) pairs of a grid: for each budget, the sampler's {@link Sampler#stepsForNfe}; budgets
+     * that map to steps already in the grid (Heun cannot spend exactly 2 NFE) are dropped, so no row repeats.
+     */
+    public static List<Point> grid(List<String> samplers, List<Integer> nfes) {
+        List<Point> points = new ArrayList<>();
+        for (String name : samplers) {
+            Sampler sampler = Sampler.named(name);
+            Set<Integer> seen = new LinkedHashSet<>();
+            for (int nfe : nfes) {
+                if (nfe < 1) {
+                    throw new IllegalArgumentException("NFE budgets must be at least 1, got " + nfe);
+                }
+                int steps = sampler.stepsForNfe(nfe);
+                if (seen.add(steps)) {
+                    points.add(new Point(sampler.name(), steps, nfe));
+                }
+            }
+        }
+        return points;
+    }
+
+    /** One measured row: a method (the teacher with a sampler, or a distilled model) and its scores. */
+    public record Row(String method, int requestedNfe, EvalResult result) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", method);
+            m.put("requestedNfe", requestedNfe);
+            m.putAll(result.toMap());
+            return m;
+        }
+    }
+
+    /** Everything a benchmark run measured, with the protocol it ran under. */
+    public record Report(String model, String date, int n, long seed, double cfg, String features, String reference,
+            Evaluator.Floor floor, List<Row> rows) {
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model);
+            m.put("date", date);
+            m.put("n", n);
+            m.put("seed", seed);
+            m.put("cfg", cfg);
+            m.put("features", features);
+            m.put("reference", reference);
+            m.put("fidFloor", floor.fid());
+            m.put("floorCount", floor.count());
+            m.put("floorPrecision", floor.precision());
+            m.put("floorRecall", floor.recall());
+            m.put("rows", rows.stream().map(Row::toMap).toList());
+            return m;
+        }
+    }
+
+    /** Hears about each row as it starts. */
+    public interface Listener {
+        /** @return told the number of images generated so far in this row */
+        java.util.function.LongConsumer rowStarted(String label, int index, int total);
+
+        void rowFinished(Row row);
+    }
+
+    /**
+     * Runs the grid on {@code teacher}, then each distilled model (opened and closed by {@code open}) at NFE 1.
+     *
+     * @param base n, seed, cfg and chunk of every row; its sampler and steps are overridden by the grid
+     */
+    public static Report run(DiffusionModel teacher, List<Point> grid, List<String> distilled,
+            Function<String, DiffusionModel> open, Evaluator evaluator, EvalSettings base, String date, Listener listener) {
+        List<Row> rows = new ArrayList<>();
+        int total = grid.size() + distilled.size();
+        for (Point point : grid) {
+            EvalSettings settings = new EvalSettings(point.sampler(), point.steps(), base.cfg(), base.n(), base.seed(), base.chunk());
+            var progress = listener.rowStarted(point.sampler() + " " + point.steps() + " steps", rows.size(), total);
+            Row row = new Row(teacher.name(), point.requestedNfe(), evaluator.evaluate(teacher, settings, progress));
+            rows.add(row);
+            listener.rowFinished(row);
+        }
+        for (String name : distilled) {
+            try (DiffusionModel model = open.apply(name)) {
+                var progress = listener.rowStarted(name, rows.size(), total);
+                Row row = new Row(name, 1, evaluator.evaluate(model, base, progress));
+                rows.add(row);
+                listener.rowFinished(row);
+            }
+        }
+        return new Report(teacher.name(), date, base.n(), base.seed(), base.cfg(), evaluator.features().name(),
+                evaluator.reference().description(), evaluator.floor(base.n()), rows);
+    }
+
+    /** A Markdown table of the rows, the floor as its last line. */
+    public static String markdown(Report report) {
+        String scoreHeader = report.rows().isEmpty() || report.rows().get(0).result().scoreName().equals("promptAccuracy")
+                ? "prompt acc." : "alignment";
+        StringBuilder out = new StringBuilder();
+        out.append("| method | sampler | steps | NFE | FID | FID floor | precision | recall | ").append(scoreHeader)
+                .append(" | seconds | images/s |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : report.rows()) {
+            EvalResult r = row.result();
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %.3f | %.1f | %.1f |%n",
+                    row.method(), r.sampler() == null ? "one-step" : r.sampler(), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
+                    r.precision(), r.recall(), r.score(), r.generationSeconds(), r.imagesPerSecond()));
+        }
+        Evaluator.Floor floor = report.floor();
+        out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - | - | - |%n",
+                floor.fid(), floor.fid(), floor.precision(), floor.recall()));
+        return out.toString();
+    }
+
+    /** Writes the report as indented JSON, atomically. */
+    public static void writeJson(Report report, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempFile(parent, ".bench", ".json");
+        try {
+            JSON.writeValue(temp.toFile(), report.toMap());
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

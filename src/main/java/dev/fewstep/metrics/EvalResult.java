@@ -1,0 +1,66 @@
+package dev.fewstep.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The scores of one evaluation run and what it cost.
+ *
+ * @param method the model's name
+ * @param sampler the sampler, or null for a one-step model
+ * @param steps sampler steps (1 for one-step models)
+ * @param nfe network evaluations per image
+ * @param fid FID of the n samples against the reference set
+ * @param fidFloor FID of n real floor images against the same reference: the real-vs-real floor
+ * @param floorCount how many floor images that was (fewer than n when the floor set runs out)
+ * @param precision improved precision, k = 3, against n real reference images
+ * @param recall improved recall, k = 3
+ * @param floorPrecision precision of the floor images: what real data scores
+ * @param floorRecall recall of the floor images
+ * @param scoreName "promptAccuracy" (classifier) or "alignment" (CLIP)
+ * @param score the mean prompt score of the samples
+ * @param referenceScore the same score on real reference images: the ceiling
+ * @param generationSeconds time spent generating (what images/s is computed from)
+ * @param totalSeconds the whole evaluation: generation, features and metrics
+ */
+public record EvalResult(
+        String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
+        double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
+        double floorRecall, String scoreName, double score, double referenceScore, String features, String reference,
+        int referenceCount, double generationSeconds, double totalSeconds) {
+
+    public double imagesPerSecond() {
+        return n / generationSeconds;
+    }
+
+    /** Every field in a fixed order, for JSON; the score not measured by this feature network is null. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", method);
+        m.put("kind", kind);
+        m.put("modelStep", modelStep);
+        m.put("sampler", sampler);
+        m.put("steps", steps);
+        m.put("cfg", sampler == null ? null : cfg);
+        m.put("nfe", nfe);
+        m.put("n", n);
+        m.put("seed", seed);
+        m.put("fid", fid);
+        m.put("fidFloor", fidFloor);
+        m.put("floorCount", floorCount);
+        m.put("precision", precision);
+        m.put("recall", recall);
+        m.put("floorPrecision", floorPrecision);
+        m.put("floorRecall", floorRecall);
+        m.put("promptAccuracy", scoreName.equals("promptAccuracy") ? score : null);
+        m.put("alignment", scoreName.equals("alignment") ? score : null);
+        m.put("referenceScore", referenceScore);
+        m.put("features", features);
+        m.put("reference", reference);
+        m.put("referenceCount", referenceCount);
+        m.put("seconds", generationSeconds);
+        m.put("imagesPerSecond", imagesPerSecond());
+        m.put("totalSeconds", totalSeconds);
+        return m;
+    }
+}

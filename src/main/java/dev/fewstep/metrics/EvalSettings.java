@@ -1,0 +1,36 @@
+package dev.fewstep.metrics;
+
+import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.sample.Sampler;
+
+/**
+ * How to sample for an evaluation. One-step models ignore sampler, steps and cfg.
+ *
+ * @param n number of samples
+ * @param seed sample i starts from the noise of seed + i, so the same seed gives the same images
+ * @param chunk prompts per generation call: bounds memory; fixed, never derived from n, so the same seed gives
+ *     the same images whatever n is
+ */
+public record EvalSettings(String sampler, int steps, double cfg, int n, long seed, int chunk) {
+    public static final int DEFAULT_CHUNK = 100;
+    /** The largest n; beyond it the n x n distance blocks of precision and recall get slow. */
+    public static final int MAX_SAMPLES = 50_000;
+
+    public EvalSettings {
+        Sampler.named(sampler);
+        if (steps < 1 || steps > GenerateRequest.MAX_STEPS) {
+            throw new IllegalArgumentException("--steps must be between 1 and " + GenerateRequest.MAX_STEPS + ", got " + steps);
+        }
+        if (!(cfg >= 0 && cfg <= GenerateRequest.MAX_CFG)) {
+            throw new IllegalArgumentException("--cfg must be between 0 and " + GenerateRequest.MAX_CFG + ", got " + cfg);
+        }
+        if (n < PrecisionRecall.K + 1 || n > MAX_SAMPLES) {
+            throw new IllegalArgumentException("--n must be between " + (PrecisionRecall.K + 1) + " and " + MAX_SAMPLES
+                    + ", got " + n);
+        }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("--chunk must be at least 1, got " + chunk);
+        }
+    }
+
+}

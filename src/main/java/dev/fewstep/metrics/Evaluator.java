@@ -1,0 +1,105 @@
+package dev.fewstep.metrics;
+
+import dev.fewstep.generate.Generation;
+import dev.fewstep.metrics.features.FeatureModel;
+import dev.fewstep.model.DiffusionModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Measures generators against one feature network and its reference set: generates n samples with prompts
+ * spread evenly over the vocabulary, then computes FID (with its real-vs-real floor at the same n),
+ * precision and recall (k = 3) and the prompt score. Reuse one evaluator for several runs (a benchmark): the
+ * reference statistics and the floors are computed once.
+ */
+public final class Evaluator {
+    private final FeatureModel features;
+    private final ReferenceSet reference;
+    private final GaussianStatistics referenceStatistics;
+    private final Map<Integer, Floor> floors = new HashMap<>();
+
+    /** What n real floor images score: the best a generator of n samples can hope for. */
+    public record Floor(double fid, int count, double precision, double recall) {}
+
+    public Evaluator(FeatureModel features, ReferenceSet reference) {
+        if (!features.digest().equals(reference.featureDigest()) || features.featureDim() != reference.dim()) {
+            throw new IllegalArgumentException("the reference features were computed with other weights than "
+                    + features.name() + "'s; delete " + ReferenceSet.FILE + " to recompute them");
+        }
+        this.features = features;
+        this.reference = reference;
+        this.referenceStatistics = reference.referenceStatistics();
+    }
+
+    public FeatureModel features() {
+        return features;
+    }
+
+    public ReferenceSet reference() {
+        return reference;
+    }
+
+    public Floor floor(int n) {
+        return floors.computeIfAbsent(n, count -> {
+            int[] wanted = PromptSpread.indices(count, reference.prompts().size());
+            ReferenceSet.Selection floorImages = reference.selectFloor(wanted);
+            ReferenceSet.Selection real = reference.selectReference(wanted);
+            double fid = FrechetDistance.between(
+                    GaussianStatistics.of(floorImages.features(), floorImages.count(), reference.dim()), referenceStatistics);
+            PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), floorImages.features(),
+                    floorImages.count(), reference.dim());
+            return new Floor(fid, floorImages.count(), pr.precision(), pr.recall());
+        });
+    }
+
+    /** Generates and scores {@code settings.n()} samples; {@code onImages} hears the number generated so far. */
+    public EvalResult evaluate(DiffusionModel model, EvalSettings settings, LongConsumer onImages) {
+        if (!model.info().prompts().containsAll(reference.prompts())) {
+            throw new IllegalArgumentException(model.name() + " was trained on " + model.info().dataset() + "; "
+                    + features.name() + " measures " + features.info().dataset() + " and its prompts are not all in the model's vocabulary");
+        }
+        long start = System.nanoTime();
+        int n = settings.n();
+        int[] promptIndex = PromptSpread.indices(n, reference.prompts().size());
+        List<String> prompts = new ArrayList<>(n);
+        for (int p : promptIndex) {
+            prompts.add(reference.prompts().get(p));
+        }
+        float[] pixels = null;
+        int nfe = 0;
+        double generationSeconds = 0;
+        int chunkSize = settings.chunk();
+        for (int first = 0; first < n; first += chunkSize) {
+            int size = Math.min(chunkSize, n - first);
+            Generation.Result chunk = ScopedGeneration.generate(model, prompts.subList(first, first + size),
+                    settings.seed() + first, settings.sampler(), settings.steps(), settings.cfg());
+            int length = chunk.channels() * chunk.size() * chunk.size();
+            if (pixels == null) {
+                pixels = new float[n * length];
+            }
+            System.arraycopy(chunk.pixels(), 0, pixels, first * length, size * length);
+            nfe = chunk.nfe();
+            generationSeconds += chunk.seconds();
+            onImages.accept(first + size);
+        }
+        float[] generated = features.features(pixels, n);
+        float[] scores = features.promptScores(pixels, n, prompts);
+        double fid = FrechetDistance.between(GaussianStatistics.of(generated, n, reference.dim()), referenceStatistics);
+        ReferenceSet.Selection real = reference.selectReference(promptIndex);
+        PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());
+        Floor floor = floor(n);
+        double scoreSum = 0;
+        for (float s : scores) {
+            scoreSum += s;
+        }
+        boolean oneStep = model.info().isOneStep();
+        return new EvalResult(model.name(), model.info().kind(), model.info().step(), oneStep ? null : settings.sampler(),
+                oneStep ? 1 : settings.steps(), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
+                pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), scoreSum / n,
+                reference.referenceScore(), features.name(), reference.description(), reference.referenceCount(),
+                generationSeconds, (System.nanoTime() - start) / 1e9);
+    }
+}

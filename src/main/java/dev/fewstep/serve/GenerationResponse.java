@@ -1,0 +1,47 @@
+package dev.fewstep.serve;
+
+import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.generate.Generation;
+import dev.fewstep.generate.Images;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The JSON answer to a generation: the images as base64 PNGs and what they cost. For a one-step student, sampler,
+ * steps and cfg are null, since it uses none of them.
+ *
+ * @param seconds time spent generating, without waiting in the queue
+ * @param queueSeconds time spent waiting for a worker
+ * @param width width of each PNG in pixels, after upscaling
+ */
+public record GenerationResponse(String model, String kind, String prompt, String sampler, Integer steps, Double cfg,
+        long seed, int n, int nfe, double seconds, double queueSeconds, int width, int height, List<Image> images) {
+
+    /** One image and the seed its noise came from (the request's seed plus its index). */
+    public record Image(long seed, String png) {}
+
+    public static GenerationResponse of(GenerationJob job, Generation.Result result, int scale) {
+        GenerateRequest request = job.request();
+        boolean oneStep = job.model().info().isOneStep();
+        List<Image> images = new ArrayList<>();
+        Base64.Encoder base64 = Base64.getEncoder();
+        for (int i = 0; i < result.count(); i++) {
+            images.add(new Image(request.seed() + i, base64.encodeToString(png(result, i, scale))));
+        }
+        int side = result.size() * scale;
+        return new GenerationResponse(job.model().name(), ModelSummary.kindOf(job.model().info()), request.prompt().strip(),
+                oneStep ? null : request.sampler(), oneStep ? null : request.steps(), oneStep ? null : request.cfg(),
+                request.seed(), result.count(), result.nfe(), result.seconds(), job.queueSeconds(), side, side, images);
+    }
+
+    /** Image {@code index} of a result as PNG bytes, upscaled by an integer factor. */
+    public static byte[] png(Generation.Result result, int index, int scale) {
+        int length = result.channels() * result.size() * result.size();
+        float[] pixels = Arrays.copyOfRange(result.pixels(), index * length, (index + 1) * length);
+        BufferedImage image = Images.grid(pixels, 1, result.channels(), result.size());
+        return Images.png(scale == 1 ? image : Images.upscale(image, scale));
+    }
+}

@@ -1,0 +1,219 @@
+package dev.fewstep.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.generate.InvalidRequestException;
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.sample.Sampler;
+import dev.fewstep.text.TextEncoder;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fewstep HTTP server: the JSON API under {@code /v1}, {@code /health}, {@code /openapi.json} and the web page
+ * at {@code /}, all from one Javalin instance. Models load lazily and are shared; generation runs on a bounded
+ * {@link GenerationQueue}.
+ */
+public final class Server implements AutoCloseable {
+    /**
+     * Bodies are a few hundred bytes, but the limit sits far above that on purpose: Javalin refuses a larger body
+     * (413) before reading it, and clients that read the answer only after sending their whole body (Java's
+     * HttpClient among them) can stall on that. Below the limit a body is read, and too long a prompt is a 400.
+     */
+    static final long MAX_BODY_BYTES = 1 << 20;
+    /**
+     * The page and everything it loads come from this server: no CDN, no inline script. Images arrive as data: URLs.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final ServerSettings settings;
+    private final ModelRegistry registry;
+    private final GenerationQueue queue;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long startedNanos = System.nanoTime();
+    private Javalin app;
+    private int port = -1;
+
+    public Server(ServerSettings settings) {
+        this.settings = settings;
+        this.registry = new ModelRegistry(settings.modelsRoot());
+        this.queue = new GenerationQueue(settings.workers(), settings.maxQueue(), settings.requestTimeout());
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the bound port (the chosen one when the settings ask for port 0)
+     */
+    public synchronized int start() {
+        if (app != null) {
+            throw new IllegalStateException("the server is already started");
+        }
+        GenerateEndpoints generate = new GenerateEndpoints(registry, queue, json);
+        app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+            });
+            config.jetty.addConnector((jetty, http) -> {
+                ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                // A request may wait silently for its images up to the time limit; Jetty must not drop it sooner.
+                connector.setIdleTimeout(Math.max(30_000, settings.requestTimeout().toMillis() + 10_000));
+                return connector;
+            });
+        });
+        app.before(Server::securityHeaders);
+        app.get("/health", this::health);
+        app.get("/v1/models", this::models);
+        app.post("/v1/generate", generate::generate);
+        app.post("/v1/generate/stream", generate::stream);
+        mapErrors(app);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app = null;
+            close();
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage(), e);
+        }
+        port = app.port();
+        warmUp();
+        return port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
+    public String url() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return "http://" + host + ":" + port + "/";
+    }
+
+    public ModelRegistry models() {
+        return registry;
+    }
+
+    public GenerationQueue queue() {
+        return queue;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** Stops accepting requests, stops running generations, then frees the models. */
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+        queue.close();
+        if (queue.isTerminated()) {
+            registry.close();
+        } else {
+            // A worker is still inside a model; freeing its native memory now could crash the JVM.
+            LOG.warn("leaving models loaded: a generation did not stop in time");
+        }
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("models", registry.count());
+        body.put("queue", queue.status());
+        body.put("uptimeSeconds", Math.round((System.nanoTime() - startedNanos) / 1e9));
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(body);
+    }
+
+    private void models(Context ctx) {
+        List<ModelRegistry.Entry> entries = registry.list();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("default", registry.defaultModel().orElse(null));
+        body.put("samplers", Sampler.NAMES);
+        body.put("defaults", Map.of("sampler", GenerationOrder.DEFAULT_SAMPLER, "steps", GenerationOrder.DEFAULT_STEPS,
+                "cfg", GenerationOrder.DEFAULT_CFG, "n", GenerationOrder.DEFAULT_IMAGES));
+        body.put("limits", Map.of("maxSteps", GenerateRequest.MAX_STEPS, "maxImages", GenerateRequest.MAX_IMAGES,
+                "maxCfg", GenerateRequest.MAX_CFG, "maxPromptLength", TextEncoder.MAX_PROMPT_LENGTH,
+                "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerationOrder.MAX_SEED,
+                "timeoutSeconds", settings.requestTimeout().toSeconds()));
+        body.put("models", entries.stream().map(entry -> ModelSummary.of(entry, registry.isLoaded(entry.name()))).toList());
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(body);
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    }
+
+    /** Bad input is a 400 naming the field, a full queue a 429; only the server's own failures are 500s. */
+    private void mapErrors(Javalin javalin) {
+        javalin.exception(InvalidRequestException.class, (e, ctx) ->
+                ctx.status(400).json(new ApiError(e.getMessage(), e.field())));
+        javalin.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(ApiError.of(e.getMessage())));
+        javalin.exception(QueueFullException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            ctx.status(429).json(ApiError.of(e.getMessage()));
+        });
+        javalin.exception(JobStoppedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Integer.toString(queue.retryAfterSeconds()));
+            ctx.status(503).json(ApiError.of(e.getMessage()));
+        });
+        javalin.exception(CheckpointException.class, (e, ctx) -> {
+            LOG.error("cannot load a model", e);
+            ctx.status(500).json(ApiError.of("the model could not be loaded: " + e.getMessage()));
+        });
+        javalin.exception(HttpResponseException.class, (e, ctx) -> {
+            String field = e.getStatus() == 413 ? "body" : null;
+            ctx.status(e.getStatus()).json(new ApiError(e.getMessage(), field));
+        });
+        javalin.exception(Exception.class, (e, ctx) -> {
+            LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(ApiError.of("internal error: " + e.getClass().getSimpleName()));
+        });
+        javalin.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ctx.json(ApiError.of("no such endpoint: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    /** Loads the text encoder in the background, so the first request does not pay for it. */
+    private static void warmUp() {
+        Thread thread = new Thread(() -> {
+            try {
+                TextEncoder.get().embed("warm up");
+            } catch (RuntimeException e) {
+                LOG.warn("could not warm up the text encoder: {}", e.getMessage());
+            }
+        }, "fewstep-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.fewstep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fewstep.testing.TinyModels;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    static Path dir;
+
+    static Path model;
+
+    @BeforeAll
+    static void tinyModel() throws IOException {
+        model = TinyModels.teacher(dir, "tiny", 1);
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true));
+        System.setErr(new PrintStream(e, true));
+        try {
+            return new Run(Main.run(args), o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void generateWritesAGridAndReportsNfe() throws IOException {
+        Path png = dir.resolve("grid.png");
+        Run run = run("generate", "--model", model.toString(), "--prompt", "stripes", "--sampler", "dpmpp2m",
+                "--steps", "3", "--n", "4", "--seed", "3", "--scale", "1", "--out", png.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("NFE 3").contains("images/s");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(2 * 32 + 2);
+        assertThat(image.getHeight()).isEqualTo(2 * 32 + 2);
+    }
+
+    @Test
+    void sameSeedGivesTheSameImage() throws IOException {
+        Path a = dir.resolve("a.png");
+        Path b = dir.resolve("b.png");
+        Path c = dir.resolve("c.png");
+        for (Path p : new Path[] {a, b}) {
+            assertThat(run("generate", "--model", model.toString(), "--prompt", "dark square", "--sampler", "ddim",
+                    "--steps", "2", "--seed", "11", "--out", p.toString()).exit()).isZero();
+        }
+        run("generate", "--model", model.toString(), "--prompt", "dark square", "--sampler", "ddim", "--steps", "2",
+                "--seed", "12", "--out", c.toString());
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(Files.readAllBytes(a)).isNotEqualTo(Files.readAllBytes(c));
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitTwo() {
+        String out = dir.resolve("x.png").toString();
+        String m = model.toString();
+        String[][] cases = {
+            {"generate", "--model", "no-such-model", "--prompt", "x", "--out", out},
+            {"generate", "--model", m, "--prompt", "x", "--sampler", "plms", "--out", out},
+            {"generate", "--model", m, "--prompt", "x", "--steps", "0", "--out", out},
+            {"generate", "--model", m, "--prompt", "x", "--n", "0", "--out", out},
+            {"generate", "--model", m, "--prompt", "x", "--n", "65", "--out", out},
+            {"generate", "--model", m, "--prompt", "  ", "--out", out},
+            {"generate", "--model", m, "--prompt", "x", "--out", "/no/such/folder/x.png"},
+            {"generate", "--model", m, "--prompt", "x", "--steps", "many", "--out", out},
+            {"generate", "--model", m, "--out", out},
+            {"train", "--dataset", "cifar", "--out", dir.resolve("t").toString()},
+            {"nonsense"},
+        };
+        for (String[] args : cases) {
+            Run run = run(args);
+            assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(Main.BAD_INPUT);
+            assertThat(run.err()).as(String.join(" ", args)).startsWith("fewstep: ").doesNotContain("\tat ").doesNotContain("Exception");
+        }
+        assertThat(Files.exists(dir.resolve("x.png"))).isFalse();
+    }
+
+    @Test
+    void corruptModelFileIsABadInputNotACrash() throws IOException {
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        Files.write(broken.resolve("model.safetensors"), new byte[] {1, 2, 3});
+        Run run = run("generate", "--model", broken.toString(), "--prompt", "x", "--out", dir.resolve("y.png").toString());
+        assertThat(run.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(run.err()).contains("not a safetensors file");
+    }
+
+    @Test
+    void helpExitsZero() {
+        Run run = run("--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("generate").contains("train");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fewstep.distill.sid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fewstep.cli.Main;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.testing.TinyModels;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fewstep distill sid} end to end on a tiny teacher: run, resume, refuse, plot. */
+class DistillCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void distillsResumesAndPlotsFromTheCommandLine() throws Exception {
+        Path teacher = TinyModels.teacher(dir, "cli-teacher", 3);
+        Path out = dir.resolve("cli-sid");
+        String[] common = {"distill", "sid", "--teacher", teacher.toString(), "--out", out.toString(), "--batch", "2",
+            "--checkpoint-every", "1", "--probe-every", "2", "--probe-images", "6", "--guidance", "1.5"};
+        assertThat(Main.run(concat(common, "--iterations", "2"))).isZero();
+        assertThat(step(out)).isEqualTo(2);
+        assertThat(Main.run(concat(common, "--iterations", "3", "--resume"))).isZero();
+        assertThat(step(out)).isEqualTo(3);
+        assertThat(out.resolve(DistillLog.FILE)).isRegularFile();
+        assertThat(out.resolve(SampleStatisticsProbe.PREVIEW)).isRegularFile();
+        // Without --resume the command refuses to overwrite; a changed recipe cannot resume; bad values are rejected.
+        assertThat(Main.run(concat(common, "--iterations", "4"))).isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run(concat(common, "--iterations", "4", "--resume", "--alpha", "1.0"))).isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", dir.resolve("x").toString(), "--batch", "0"))
+                .isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "sid", "--teacher", "no-such-teacher", "--out", dir.resolve("y").toString()))
+                .isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "plot", "--model", out.toString())).isZero();
+        assertThat(out.resolve(DistillLog.PLOT)).isRegularFile();
+    }
+
+    private static long step(Path out) {
+        return ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student").step();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.fewstep.distill.sid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.generate.Generation;
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.io.Tensor;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.model.Weights;
+import dev.fewstep.testing.TinyModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SidDistillerTest {
+    @TempDir
+    static Path dir;
+
+    static Path teacherDir;
+
+    @BeforeAll
+    static void teacher() throws IOException {
+        teacherDir = TinyModels.teacher(dir, "tiny-teacher", 1);
+    }
+
+    private static SidConfig tiny(int iterations) {
+        // A larger step than the default so that a few iterations visibly move a tiny network.
+        return SidConfig.defaults().withBatch(2).withIterations(iterations).withIntervals(2, 2).withLearningRates(1e-3, 1e-3);
+    }
+
+    /** Runs with the teacher loaded here, so the test can look at its in-memory weights afterwards. */
+    private static SidDistiller.Result run(SidConfig config, Path out, boolean resume, DiffusionModel teacher) throws IOException {
+        return new SidDistiller(config, teacherDir, out).distill(teacher,
+                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
+    }
+
+    private static Map<String, Tensor> tensors(Path file, String prefix) {
+        Map<String, Tensor> out = new java.util.HashMap<>();
+        SafeTensors.read(file).tensors().forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    private static boolean same(Map<String, Tensor> a, Map<String, Tensor> b) {
+        return a.keySet().equals(b.keySet())
+                && a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k).data(), b.get(k).data()));
+    }
+
+    @Test
+    void oneIterationUpdatesGeneratorAndFakeNetworkAndLeavesTheTeacherBitIdentical() throws IOException {
+        Path out = dir.resolve("one");
+        Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
+        String digest = SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            SidDistiller.Result result = run(tiny(1), out, false, teacher);
+            assertThat(result.iterations()).isEqualTo(1);
+            assertThat(result.skippedUpdates()).isZero();
+            assertThat(same(Weights.of(teacher.network()), teacherFile)).as("teacher in memory").isTrue();
+        }
+        assertThat(SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS))).isEqualTo(digest);
+        Path state = out.resolve(SidDistiller.STATE);
+        assertThat(same(tensors(state, "generator."), teacherFile)).as("generator moved").isFalse();
+        assertThat(same(tensors(state, "fake."), teacherFile)).as("fake network moved").isFalse();
+        assertThat(same(tensors(state, "generator."), tensors(state, "fake."))).isFalse();
+        // The shipped student after one iteration is the generator itself (the average starts as a copy).
+        assertThat(same(tensors(out.resolve(ModelStore.WEIGHTS), ""), tensors(state, "generator."))).isTrue();
+        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student");
+        assertThat(info.kind()).isEqualTo(ModelInfo.SID);
+        assertThat(info.sigmaInit()).isEqualTo(2.5);
+        assertThat(info.step()).isEqualTo(1);
+        assertThat(info.prompts()).isEqualTo(TinyModels.PROMPTS);
+        assertThat(SidConfig.fromJson(info.extra().get("sid"), "student")).isEqualTo(tiny(1));
+        assertThat(info.extra()).containsEntry("teacher", "tiny-teacher").containsEntry("teacher_sha256", digest);
+    }
+
+    @Test
+    void theTeacherIsNeverUpdatedDuringAShortRun() throws IOException {
+        Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(4).withGuidance(2, 1.5, 1.5), dir.resolve("short"), false, teacher);
+            assertThat(same(Weights.of(teacher.network()), teacherFile)).isTrue();
+            assertThat(teacher.network().getParameters().values().stream().noneMatch(p -> p.getArray().hasGradient())).isTrue();
+        }
+    }
+
+    @Test
+    void aShortDistillationResumesFromItsCheckpointBitForBit() throws IOException {
+        Path straight = dir.resolve("straight");
+        Path interrupted = dir.resolve("interrupted");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(4), straight, false, teacher);
+            run(tiny(2), interrupted, false, teacher);
+            assertThat(ModelInfo.fromMetadata(SafeTensors.read(interrupted.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(2);
+            SidDistiller.Result resumed = run(tiny(4), interrupted, true, teacher);
+            assertThat(resumed.iterations()).isEqualTo(4);
+        }
+        assertThat(same(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), ""))).isTrue();
+        assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
+        List<Long> iterations = new ArrayList<>();
+        for (Map<String, Object> line : DistillLog.read(interrupted.resolve(DistillLog.FILE))) {
+            iterations.add(((Number) line.get("iteration")).longValue());
+        }
+        assertThat(iterations).containsExactly(0L, 2L, 4L);
+        assertThat(interrupted.resolve(DistillLog.PLOT)).isRegularFile();
+    }
+
+    @Test
+    void resumeRefusesAChangedRecipeAndAFreshRunRefusesToOverwrite() throws IOException {
+        Path out = dir.resolve("guarded");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(2), out, false, teacher);
+            assertThatThrownBy(() -> run(tiny(4).withAlpha(1.0), out, true, teacher))
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("only iterations and intervals");
+            assertThatThrownBy(() -> run(tiny(4), out, false, teacher))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
+        }
+        assertThatThrownBy(() -> new SidDistiller(tiny(2), teacherDir, teacherDir).distill(false, DistillListener.NONE, IntervalProbe.NONE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tiny(2).withBatch(0).validated()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theStudentGeneratesInOneStepDeterministicallyForASeed() throws IOException {
+        Path out = dir.resolve("student");
+        new SidDistiller(tiny(2), teacherDir, out).distill(false, DistillListener.NONE, new SampleStatisticsProbe(out, 6));
+        assertThat(out.resolve(SampleStatisticsProbe.PREVIEW)).isRegularFile();
+        try (DiffusionModel student = DiffusionModel.load(out)) {
+            GenerateRequest request = new GenerateRequest("dark square", "heun", 18, 2.0, 7, 3);
+            Generation.Result first = Generation.generate(student, request);
+            Generation.Result second = Generation.generate(student, request);
+            assertThat(first.nfe()).isEqualTo(1);
+            assertThat(first.pixels()).containsExactly(second.pixels());
+            Generation.Result other = Generation.generate(student, new GenerateRequest("dark square", "heun", 18, 2.0, 8, 3));
+            assertThat(Arrays.equals(first.pixels(), other.pixels())).isFalse();
+            // The probe's snapshot generates the same images as the saved model does.
+            try (var scope = student.manager().newSubManager()) {
+                StudentSnapshot snapshot = new StudentSnapshot(new OneStepGenerator(student.network(), 2.5), scope, TinyModels.PROMPTS);
+                float[] probed = snapshot.generate(List.of("dark square", "dark square", "dark square"), 7);
+                for (int i = 0; i < probed.length; i++) {
+                    assertThat(Math.abs(probed[i] - first.pixels()[i])).isLessThan(1e-5f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStudentCannotBeDistilledFurtherAsATeacher() throws IOException {
+        Path oneStep = TinyModels.oneStep(dir, "tiny-one-step", 1);
+        assertThatThrownBy(() -> new SidDistiller(tiny(1), oneStep, dir.resolve("nope")).distill(false, DistillListener.NONE, IntervalProbe.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one-step");
+        assertThat(Files.exists(dir.resolve("nope").resolve(ModelStore.WEIGHTS))).isFalse();
+    }
+}

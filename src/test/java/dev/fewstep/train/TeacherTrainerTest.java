@@ -1,0 +1,113 @@
+package dev.fewstep.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.diffusion.EdmLoss;
+import dev.fewstep.io.SafeTensors;
+import dev.fewstep.io.Tensor;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.model.Weights;
+import dev.fewstep.nn.UNet;
+import dev.fewstep.testing.TinyModels;
+import dev.fewstep.text.TextEncoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TeacherTrainerTest {
+    @TempDir
+    Path dir;
+
+    private static final ImageDataset DATA = TinyModels.data(60, 1, 3);
+
+    private static TrainConfig config(int steps) {
+        return TrainConfig.defaults("synthetic").withBaseChannels(8).withBatch(8).withSteps(steps).withCheckpointEvery(10).withSeed(5);
+    }
+
+    /** The EDM loss of a denoiser on a fixed batch, fixed noise levels and fixed noise. */
+    private static double fixedLoss(EdmDenoiser denoiser, NDManager manager) {
+        try (NDManager m = manager.newSubManager()) {
+            m.getEngine().setRandomSeed(42);
+            float[] images = new float[30 * DATA.imageLength()];
+            float[] text = new float[30 * TextEncoder.DIM];
+            for (int i = 0; i < 30; i++) {
+                DATA.copyImage(i, images, i * DATA.imageLength());
+                System.arraycopy(TextEncoder.get().embed(DATA.prompt(i)), 0, text, i * TextEncoder.DIM, TextEncoder.DIM);
+            }
+            NDArray x = m.create(images, new Shape(30, 1, 32, 32));
+            Conditioning c = Conditioning.of(m.create(text, new Shape(30, TextEncoder.DIM)));
+            double sum = 0;
+            for (int repeat = 0; repeat < 4; repeat++) {
+                sum += EdmLoss.paperDefaults().loss(denoiser, x, c).getFloat();
+            }
+            return sum / 4;
+        }
+    }
+
+    @Test
+    void aShortTrainingRunLowersTheLoss() throws IOException {
+        Path out = dir.resolve("teacher");
+        TeacherTrainer trainer = new TeacherTrainer(config(80), DATA, out);
+        double before;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            before = fixedLoss(new EdmDenoiser(UNet.create(trainer.networkConfig(), manager)), manager);
+        }
+        trainer.train(false, TrainingListener.NONE);
+        try (DiffusionModel trained = DiffusionModel.load(out)) {
+            double after = fixedLoss(trained.denoiser(), trained.manager());
+            assertThat(after).isLessThan(0.8 * before);
+            assertThat(trained.info().step()).isEqualTo(80);
+            assertThat(trained.info().prompts()).isEqualTo(TinyModels.PROMPTS);
+        }
+    }
+
+    @Test
+    void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
+        Path straight = dir.resolve("straight");
+        new TeacherTrainer(config(20), DATA, straight).train(false, TrainingListener.NONE);
+        Path interrupted = dir.resolve("interrupted");
+        new TeacherTrainer(config(10), DATA, interrupted).train(false, TrainingListener.NONE);
+        new TeacherTrainer(config(20), DATA, interrupted).train(true, TrainingListener.NONE);
+
+        Map<String, Tensor> a = SafeTensors.read(straight.resolve(ModelStore.WEIGHTS)).tensors();
+        Map<String, Tensor> b = SafeTensors.read(interrupted.resolve(ModelStore.WEIGHTS)).tensors();
+        assertThat(b).isEqualTo(a);
+        assertThat(SafeTensors.read(interrupted.resolve(TeacherTrainer.STATE)).tensors())
+                .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
+    }
+
+    @Test
+    void trainingIntoAnExistingModelNeedsResume() throws IOException {
+        Path out = dir.resolve("once");
+        new TeacherTrainer(config(10), DATA, out).train(false, TrainingListener.NONE);
+        Map<String, Tensor> saved = SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).tensors();
+        assertThatThrownBy(() -> new TeacherTrainer(config(10), DATA, out).train(false, TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
+        assertThat(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).tensors()).isEqualTo(saved);
+    }
+
+    @Test
+    void emaAveragesTowardsTheWeights() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            UNet source = UNet.create(dev.fewstep.nn.UNetConfig.tiny(1), manager);
+            UNet average = UNet.create(dev.fewstep.nn.UNetConfig.tiny(1), manager);
+            Ema ema = new Ema(source, average, 0.5);
+            assertThat(Weights.of(average)).isEqualTo(Weights.of(source));
+            source.getParameters().values().forEach(p -> p.getArray().addi(2f));
+            ema.update(1000); // beta = min(0.5, ...) = 0.5: halfway
+            var s = source.getParameters().get(0).getValue().getArray().toFloatArray();
+            var e = average.getParameters().get(0).getValue().getArray().toFloatArray();
+            assertThat(e[0]).isCloseTo(s[0] - 1f, org.assertj.core.api.Assertions.within(1e-5f));
+        }
+    }
+}
