@@ -71,6 +71,7 @@ public final class TeacherTrainer {
         float[] promptEmbeddings = TextEncoder.get().embedAll(data.prompts());
         EdmLoss loss = EdmLoss.paperDefaults();
         try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed((int) config.seed()); // the initial weights come from the seed too
             UNet network = UNet.create(networkConfig(), manager);
             UNet average = UNet.create(networkConfig(), manager);
             Adam adam = new Adam(network, manager, 0.9, 0.999, 1e-8);

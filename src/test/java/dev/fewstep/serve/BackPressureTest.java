@@ -1,5 +1,7 @@
 package dev.fewstep.serve;
 
+import static dev.fewstep.serve.TestServers.STARTS;
+import static dev.fewstep.serve.TestServers.STOPS;
 import static dev.fewstep.serve.TestServers.assertBadRequest;
 import static dev.fewstep.serve.TestServers.eventually;
 import static dev.fewstep.serve.TestServers.get;
@@ -54,9 +56,9 @@ class BackPressureTest {
         try (Server server = TestServers.started(TestServers.settings(models).withWorkers(1).withMaxQueue(1))) {
             GenerationQueue queue = server.queue();
             Socket running = TestServers.sendRaw(server, "/v1/generate", ENDLESS);
-            assertThat(eventually(Duration.ofSeconds(20), () -> queue.status().running() == 1)).isTrue();
+            assertThat(eventually(STARTS, () -> queue.status().running() == 1)).isTrue();
             Socket waiting = TestServers.sendRaw(server, "/v1/generate", ENDLESS);
-            assertThat(eventually(Duration.ofSeconds(5), () -> queue.status().waiting() == 1)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().waiting() == 1)).isTrue();
 
             HttpResponse<String> refused = postJson(client, server, "/v1/generate", QUICK);
             assertThat(refused.statusCode()).isEqualTo(429);
@@ -67,10 +69,10 @@ class BackPressureTest {
             assertThat(get(client, server, "/health").statusCode()).isEqualTo(200);
 
             waiting.close(); // a waiting client leaves: its slot frees at once
-            assertThat(eventually(Duration.ofSeconds(3), () -> queue.status().waiting() == 0)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().waiting() == 0)).isTrue();
             running.close(); // the running client leaves: the generation stops at its next evaluation
-            assertThat(eventually(Duration.ofSeconds(10), () -> queue.status().running() == 0)).isTrue();
-            assertThat(eventually(Duration.ofSeconds(5), () -> queue.status().cancelled() == 2)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().running() == 0)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().cancelled() == 2)).isTrue();
             assertThat(queue.status().completed()).isZero();
 
             HttpResponse<String> after = postJson(client, server, "/v1/generate", QUICK);
@@ -86,10 +88,10 @@ class BackPressureTest {
             socket.setSoTimeout(20_000);
             byte[] start = socket.getInputStream().readNBytes(12);
             assertThat(new String(start)).startsWith("HTTP/1.1 200");
-            assertThat(eventually(Duration.ofSeconds(20), () -> queue.status().running() == 1)).isTrue();
+            assertThat(eventually(STARTS, () -> queue.status().running() == 1)).isTrue();
             socket.close();
-            assertThat(eventually(Duration.ofSeconds(10), () -> queue.status().running() == 0)).isTrue();
-            assertThat(eventually(Duration.ofSeconds(5), () -> queue.status().cancelled() == 1)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().running() == 0)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().cancelled() == 1)).isTrue();
         }
     }
 
@@ -103,9 +105,9 @@ class BackPressureTest {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(json(response).path("error").asText()).contains("limit");
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
-            assertThat(seconds).isLessThan(10);
-            assertThat(eventually(Duration.ofSeconds(10), () -> server.queue().status().running() == 0)).isTrue();
-            assertThat(eventually(Duration.ofSeconds(5), () -> server.queue().status().timedOut() == 1)).isTrue();
+            assertThat(seconds).isLessThan(STOPS.toSeconds());
+            assertThat(eventually(STOPS, () -> server.queue().status().running() == 0)).isTrue();
+            assertThat(eventually(STOPS, () -> server.queue().status().timedOut() == 1)).isTrue();
 
             HttpResponse<String> stream = postJson(client, server, "/v1/generate/stream", ENDLESS);
             assertThat(stream.statusCode()).isEqualTo(200);

@@ -1,5 +1,7 @@
 package dev.fewstep.serve;
 
+import static dev.fewstep.serve.TestServers.STARTS;
+import static dev.fewstep.serve.TestServers.STOPS;
 import static dev.fewstep.serve.TestServers.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,11 +40,11 @@ class GenerationQueueTest {
     void withNoWaitingSlotsOnlyAnIdleWorkerAdmits() throws Exception {
         try (GenerationQueue queue = new GenerationQueue(1, 0, Duration.ofSeconds(30))) {
             GenerationJob running = queue.submit(teacher, ENDLESS);
-            assertThat(eventually(Duration.ofSeconds(20), running::hasStarted)).isTrue();
+            assertThat(eventually(STARTS, running::hasStarted)).isTrue();
             assertThatThrownBy(() -> queue.submit(teacher, QUICK)).isInstanceOf(QueueFullException.class);
             assertThat(running.plannedNfe()).isEqualTo(1999);
             running.cancel();
-            assertThat(eventually(Duration.ofSeconds(10), () -> queue.status().running() == 0)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().running() == 0)).isTrue();
             assertThat(running.nfeDone()).isLessThan(1999);
             assertThatThrownBy(running.result()::join).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(JobStoppedException.class);
@@ -50,17 +52,17 @@ class GenerationQueueTest {
             assertThat(result.nfe()).isEqualTo(2);
             assertThat(queue.status().completed()).isEqualTo(1);
             assertThat(queue.status().rejected()).isEqualTo(1);
-            assertThat(eventually(Duration.ofSeconds(5), () -> queue.status().cancelled() == 1)).isTrue();
+            assertThat(eventually(STOPS, () -> queue.status().cancelled() == 1)).isTrue();
         }
     }
 
     @Test
-    void closingStopsRunningAndWaitingJobs() {
+    void closingStopsRunningAndWaitingJobs() throws InterruptedException {
         GenerationQueue queue = new GenerationQueue(1, 2, Duration.ofSeconds(30));
         GenerationJob running = queue.submit(teacher, ENDLESS);
         GenerationJob waiting = queue.submit(teacher, ENDLESS);
         queue.close();
-        assertThat(queue.isTerminated()).isTrue();
+        assertThat(eventually(STOPS, queue::isTerminated)).isTrue();
         for (GenerationJob job : new GenerationJob[] {running, waiting}) {
             assertThatThrownBy(job.result()::join).cause().isInstanceOfSatisfying(JobStoppedException.class,
                     e -> assertThat(e.reason()).isEqualTo(JobStoppedException.Reason.SHUTDOWN));

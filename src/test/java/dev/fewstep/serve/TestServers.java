@@ -22,6 +22,13 @@ final class TestServers {
     static final String TEACHER = "tiny-teacher";
     static final String STUDENT = "tiny-student";
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Upper bounds for waiting on the queue; waits end as soon as the condition holds. Generous because these tests
+     * may share two cores with training jobs running at a higher priority. An endless job would run for minutes, and
+     * the tests check it was stopped (not finished), so these bounds do not blur what they test.
+     */
+    static final Duration STARTS = Duration.ofSeconds(60);
+    static final Duration STOPS = Duration.ofSeconds(30);
 
     static {
         // The tests share two cores with training jobs. PyTorch's intra-op threads spin-wait for each other, and

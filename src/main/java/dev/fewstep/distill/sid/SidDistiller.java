@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Distils a teacher into a one-step generator with Score identity Distillation (see {@link SidLoss}), data-free:
@@ -243,7 +244,7 @@ public final class SidDistiller {
          * Differentiates one loss with respect to {@code network} only and takes an Adam step. A non-finite loss or
          * gradient skips the step (SiD's code drops NaN samples and zeroes NaN gradients; we skip the whole update).
          */
-        private double update(UNet network, Adam adam, double learningRate, java.util.function.Supplier<SidLoss.Value> lossFunction) {
+        private double update(UNet network, Adam adam, double learningRate, Supplier<SidLoss.Value> lossFunction) {
             network.freezeParameters(false);
             try {
                 SidLoss.Value value;
