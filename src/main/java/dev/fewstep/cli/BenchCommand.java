@@ -52,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "results folder (default: ${DEFAULT-VALUE})", defaultValue = "bench/results")
     Path out;
 
-    @Option(names = "--chunk", description = "prompts per generation call (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    @Option(names = "--chunk", description = "prompts per generation call; memory grows with it (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + EvalSettings.DEFAULT_CHUNK)
     int chunk;
 
     @Override

@@ -40,7 +40,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--features", description = "feature network (default: the one of the model's dataset)")
     String featuresName;
 
-    @Option(names = "--chunk", description = "prompts per generation call (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    @Option(names = "--chunk", description = "prompts per generation call; memory grows with it (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + EvalSettings.DEFAULT_CHUNK)
     int chunk;
 
     @Option(names = "--json", description = "also print the result as one JSON object on the last line")

@@ -56,6 +56,18 @@ class SidDistillerTest {
         return out;
     }
 
+    static double maxDifference(Map<String, Tensor> a, Map<String, Tensor> b) {
+        double max = 0;
+        for (String k : a.keySet()) {
+            float[] p = a.get(k).data();
+            float[] q = b.get(k).data();
+            for (int i = 0; i < p.length; i++) {
+                max = Math.max(max, Math.abs(p[i] - q[i]));
+            }
+        }
+        return max;
+    }
+
     private static boolean same(Map<String, Tensor> a, Map<String, Tensor> b) {
         return a.keySet().equals(b.keySet())
                 && a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k).data(), b.get(k).data()));
@@ -109,6 +121,8 @@ class SidDistillerTest {
             SidDistiller.Result resumed = run(tiny(4), interrupted, true, teacher);
             assertThat(resumed.iterations()).isEqualTo(4);
         }
+        System.out.println("DIAG model " + maxDifference(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), "")));
+        System.out.println("DIAG state " + maxDifference(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), "")));
         assertThat(same(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), ""))).isTrue();
         assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
         List<Long> iterations = new ArrayList<>();
