@@ -82,13 +82,28 @@ public final class Generation {
         return out;
     }
 
+    /**
+     * Counts evaluations and runs each one in its own {@link NDManager} scope: the inputs join the scope for the
+     * call (operations put their results in the first operand's manager), so the network's activations are freed
+     * on return and only the output moves back to the caller's manager. Without it a call's memory grows with
+     * prompts x NFE (8 prompts at 12 NFE with guidance peaked at 5.1 GB on the fashion teacher; scoped: 1.1 GB).
+     */
     private static Denoiser counting(Denoiser denoiser, IntConsumer onEvaluation) {
         return new Denoiser() {
             private int evaluations;
 
             @Override
             public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
-                NDArray out = denoiser.denoise(x, sigma, conditioning);
+                NDManager caller = x.getManager();
+                NDArray out;
+                try (NDManager scope = caller.newSubManager()) {
+                    x.tempAttach(scope);
+                    sigma.tempAttach(scope);
+                    conditioning.textEmbedding().tempAttach(scope);
+                    conditioning.isNull().tempAttach(scope);
+                    out = denoiser.denoise(x, sigma, conditioning);
+                    out.attach(caller);
+                }
                 onEvaluation.accept(++evaluations);
                 return out;
             }

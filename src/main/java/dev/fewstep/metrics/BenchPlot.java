@@ -42,6 +42,7 @@ public final class BenchPlot {
         XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
                 .title(title + " (" + report.model() + ", n = " + report.n() + ")").xAxisTitle(xTitle).yAxisTitle("FID").build();
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false); // NFE 1..35 spans less than two decades
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         double minX = Double.POSITIVE_INFINITY;

@@ -74,8 +74,8 @@ public final class Evaluator {
         int chunkSize = settings.chunk();
         for (int first = 0; first < n; first += chunkSize) {
             int size = Math.min(chunkSize, n - first);
-            Generation.Result chunk = ScopedGeneration.generate(model, prompts.subList(first, first + size),
-                    settings.seed() + first, settings.sampler(), settings.steps(), settings.cfg());
+            Generation.Result chunk = Generation.generate(model, prompts.subList(first, first + size),
+                    settings.seed() + first, settings.sampler(), settings.steps(), settings.cfg(), evaluation -> {});
             int length = chunk.channels() * chunk.size() * chunk.size();
             if (pixels == null) {
                 pixels = new float[n * length];

@@ -8,12 +8,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.Tensor;
+import dev.fewstep.nn.NativeMemory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Moves a block's parameters to and from named heap tensors, checking names and shapes. */
+/**
+ * Moves a block's parameters to and from named heap tensors, checking names and shapes. Values are copied into
+ * the parameters' own storage ({@link NativeMemory}), never re-pointed at Java buffers.
+ */
 public final class Weights {
     private Weights() {}
 
@@ -47,7 +51,7 @@ public final class Weights {
                 throw new CheckpointException(source + " does not match this network: '" + p.getKey() + "' has shape "
                         + Arrays.toString(t.shape()) + ", expected " + target.getShape());
             }
-            target.set(t.data());
+            NativeMemory.assign(target, t.data());
         }
         if (!missing.isEmpty()) {
             throw new CheckpointException(source + " does not match this network: it lacks " + missing.size()
@@ -60,7 +64,7 @@ public final class Weights {
         var source = from.getParameters();
         var target = to.getParameters();
         for (int i = 0; i < source.size(); i++) {
-            target.get(i).getValue().getArray().set(source.get(i).getValue().getArray().toFloatArray());
+            NativeMemory.assign(target.get(i).getValue().getArray(), source.get(i).getValue().getArray());
         }
     }
 }

@@ -43,7 +43,7 @@ public final class AttentionBlock extends Layer {
         NDArray q = qkvs.get(":, 0");
         NDArray k = qkvs.get(":, 1");
         NDArray v = qkvs.get(":, 2");
-        NDArray weights = q.transpose(0, 1, 3, 2).matMul(k).div(Math.sqrt(headDim)).softmax(-1); // (B,h,HW,HW)
+        NDArray weights = NativeMemory.times(q.transpose(0, 1, 3, 2).matMul(k), 1 / Math.sqrt(headDim)).softmax(-1); // (B,h,HW,HW)
         NDArray attended = v.matMul(weights.transpose(0, 1, 3, 2)).reshape(shape);
         x = x.add(selfOut.apply(attended));
 
@@ -53,7 +53,7 @@ public final class AttentionBlock extends Layer {
         NDArray kv = keyValue.apply(context).reshape(batch, tokens, 2, heads, headDim);
         NDArray kc = kv.get(":, :, 0").transpose(0, 2, 3, 1); // (B,h,d,T)
         NDArray vc = kv.get(":, :, 1").transpose(0, 2, 3, 1);
-        NDArray crossWeights = qc.transpose(0, 1, 3, 2).matMul(kc).div(Math.sqrt(headDim)).softmax(-1); // (B,h,HW,T)
+        NDArray crossWeights = NativeMemory.times(qc.transpose(0, 1, 3, 2).matMul(kc), 1 / Math.sqrt(headDim)).softmax(-1); // (B,h,HW,T)
         NDArray crossAttended = vc.matMul(crossWeights.transpose(0, 1, 3, 2)).reshape(shape);
         return x.add(crossOut.apply(crossAttended));
     }

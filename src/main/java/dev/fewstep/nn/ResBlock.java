@@ -33,7 +33,7 @@ public final class ResBlock extends Layer {
         h = norm2.apply(h).mul(scaleShift.get(0).add(1)).add(scaleShift.get(1));
         h = conv2.apply(silu(h));
         NDArray residual = skip == null ? x : skip.apply(x);
-        return residual.add(h).mul(SKIP_SCALE);
+        return NativeMemory.times(residual.add(h), SKIP_SCALE);
     }
 
     @Override

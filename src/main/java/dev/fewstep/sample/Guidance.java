@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
+import dev.fewstep.nn.NativeMemory;
 
 /**
  * Classifier-free guidance (Ho &amp; Salimans 2022): D_w = D(x | null) + w (D(x | c) - D(x | null)).
@@ -31,6 +32,7 @@ public record Guidance(Conditioning conditioning, double scale) {
                 conditioning.concat(conditioning.unconditional()));
         NDArray conditional = both.get("0:" + batch);
         NDArray unconditional = both.get(batch + ":");
-        return unconditional.add(conditional.sub(unconditional).mul(scale));
+        // The scale is a native constant: distillation losses differentiate through guided predictions.
+        return unconditional.add(NativeMemory.times(conditional.sub(unconditional), scale));
     }
 }

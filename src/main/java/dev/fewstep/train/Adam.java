@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.fewstep.io.Tensor;
 import dev.fewstep.model.Weights;
+import dev.fewstep.nn.NativeMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class Adam {
             try (NDManager scratch = weight.getManager().newSubManager()) {
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);
-                gradient.set(new float[(int) gradient.size()]);
+                NativeMemory.zero(gradient);
             }
         }
     }
@@ -127,8 +128,8 @@ public final class Adam {
             if (m == null || v == null) {
                 throw new dev.fewstep.io.CheckpointException("training state lacks the Adam moments of '" + key + "'");
             }
-            firstMoments.get(i).set(m.data());
-            secondMoments.get(i).set(v.data());
+            NativeMemory.assign(firstMoments.get(i), m.data());
+            NativeMemory.assign(secondMoments.get(i), v.data());
         }
         updates = updateCount;
     }

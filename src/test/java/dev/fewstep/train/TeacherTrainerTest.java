@@ -24,11 +24,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Tagged heavy: a native heap corruption during long DJL training loops (SIGABRT/SIGSEGV, see the session
- * note) can crash the fork; run with -Pheavy until it is found.
- */
-@org.junit.jupiter.api.Tag("heavy")
 class TeacherTrainerTest {
     @TempDir
     Path dir;

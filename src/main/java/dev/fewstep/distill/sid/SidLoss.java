@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
+import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.sample.Guidance;
 
 /**
@@ -31,6 +32,9 @@ import dev.fewstep.sample.Guidance;
  *       theta through x_g and through both networks' inputs x_t; neither network's weights get gradients. With LSG
  *       f_phi is guided with kappa_4 and f_psi with kappa_2 = kappa_3.
  * </ul>
+ *
+ * <p>Constants that multiply differentiated tensors are native 0-d arrays ({@link NativeMemory#scalar}), not Java
+ * numbers: DJL's {@code mul(Number)} is not safe against garbage collection between forward and backward.
  *
  * <p>Reductions follow the code: sum over pixels, times the loss scale, mean over the batch. The values reported
  * for logs are per-pixel means (readable across image sizes); only the backward objective carries the scale.
@@ -92,7 +96,7 @@ public final class SidLoss {
         NDArray weight = sigma.square().add((float) (sigmaData * sigmaData)).div(sigma.mul((float) sigmaData).square());
         NDArray perSampleSum = denoised.sub(target).square().reshape(batch, -1).sum(new int[] {1}).mul(weight);
         long pixels = generated.size() / batch;
-        NDArray objective = perSampleSum.mean().mul((float) config.fakeLossScale());
+        NDArray objective = perSampleSum.mean().mul(NativeMemory.scalar(perSampleSum, config.fakeLossScale()));
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }
 
@@ -114,9 +118,9 @@ public final class SidLoss {
         NDArray normalizer = generated.sub(real).abs().reshape(batch, -1).mean(new int[] {1})
                 .stopGradient().maximum((float) MIN_NORMALIZER).reshape(-1, 1, 1, 1);
         NDArray difference = real.sub(fakePrediction); // f_phi - f_psi
-        NDArray perPixel = difference.mul(real.sub(generated).sub(difference.mul((float) config.alpha()))).div(normalizer);
+        NDArray perPixel = difference.mul(real.sub(generated).sub(difference.mul(NativeMemory.scalar(difference, config.alpha())))).div(normalizer);
         NDArray perSampleSum = perPixel.reshape(batch, -1).sum(new int[] {1});
-        NDArray objective = perSampleSum.mean().mul((float) config.generatorLossScale());
+        NDArray objective = perSampleSum.mean().mul(NativeMemory.scalar(perSampleSum, config.generatorLossScale()));
         long pixels = generated.size() / batch;
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }

@@ -69,10 +69,6 @@ public final class FeatureModel implements AutoCloseable {
         return info;
     }
 
-    public FeatureNetwork network() {
-        return network;
-    }
-
     /** SHA-256 of the weights file: reference statistics cached for other weights are stale. */
     public String digest() {
         return digest;

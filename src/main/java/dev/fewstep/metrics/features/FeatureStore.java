@@ -1,6 +1,5 @@
 package dev.fewstep.metrics.features;
 
-import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,11 +57,5 @@ public final class FeatureStore {
             // no models folder: no feature networks
         }
         return names;
-    }
-
-    /** The metadata of a feature network without loading its weights into native memory. */
-    public static FeatureInfo info(Path dir) {
-        Path file = dir.resolve(FeatureModel.WEIGHTS);
-        return FeatureInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
     }
 }

@@ -22,10 +22,6 @@ public final class ImageClassifier extends FeatureNetwork {
         head = addChildBlock("head", new Dense(config.featureDim(), classes.size(), 1.0));
     }
 
-    public List<String> classes() {
-        return classes;
-    }
-
     /** (B, classes) unnormalised log-probabilities. */
     public NDArray logits(NDArray images) {
         return head.apply(features(images));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.fewstep.nn.Dense;
+import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.text.TextEncoder;
 import java.util.List;
 
@@ -59,9 +60,9 @@ public final class ImageTextEncoder extends FeatureNetwork {
         NDArray scale = image.getManager().zeros(new Shape(1)).add(logScale.getArray()).clip(0, MAX_LOG_SCALE).exp();
         NDArray logits = image.matMul(text.transpose()).mul(scale);
         NDArray diagonal = image.getManager().eye((int) batch);
-        NDArray imageToText = logits.logSoftmax(1).mul(diagonal).sum().neg().div(batch);
-        NDArray textToImage = logits.logSoftmax(0).mul(diagonal).sum().neg().div(batch);
-        return imageToText.add(textToImage).div(2);
+        NDArray imageToText = NativeMemory.times(logits.logSoftmax(1).mul(diagonal).sum().neg(), 1.0 / batch);
+        NDArray textToImage = NativeMemory.times(logits.logSoftmax(0).mul(diagonal).sum().neg(), 1.0 / batch);
+        return NativeMemory.times(imageToText.add(textToImage), 0.5);
     }
 
     /** The current temperature's inverse, exp(logScale), clipped as in training. */

@@ -218,6 +218,64 @@ class SidLossTest {
         }
     }
 
+    /** D(x|c) = a x + 0.1 isNull, with a native (PyTorch-owned) factor: safe to differentiate through. */
+    private static Denoiser linear(NDManager manager, float factor) {
+        NDArray a = manager.full(new Shape(), factor);
+        return new Denoiser() {
+            @Override
+            public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
+                NDArray isNull = conditioning.isNull().reshape(-1, 1, 1, 1);
+                return x.mul(a).add(isNull.mul(manager.full(new Shape(), 0.1f)));
+            }
+
+            @Override
+            public int imageChannels() {
+                return 1;
+            }
+
+            @Override
+            public int imageSize() {
+                return 4;
+            }
+        };
+    }
+
+    private static float[] gradientOfGeneratorLoss(boolean collectGarbage) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(3);
+            Shape shape = new Shape(2, 1, 4, 4);
+            NDArray generated = manager.randomNormal(shape);
+            generated.setRequiresGradient(true);
+            SidLoss loss = new SidLoss(SidConfig.defaults(), 0.5); // guidance 2 on both networks, alpha 1.2
+            try (NDManager scope = manager.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray objective = loss.generatorLoss(linear(scope, 0.8f), linear(scope, 0.6f), generated,
+                        new Conditioning(scope.zeros(new Shape(2, 4)), scope.zeros(new Shape(2))),
+                        scope.create(new float[] {0.5f, 3f}), scope.randomNormal(shape)).objective();
+                if (collectGarbage) {
+                    for (int round = 0; round < 3; round++) {
+                        for (int j = 0; j < 20_000; j++) {
+                            manager.create(new float[] {j}).close(); // churn small direct buffers, as a long run does
+                        }
+                        System.gc();
+                    }
+                }
+                collector.backward(objective);
+            }
+            return generated.getGradient().toFloatArray();
+        }
+    }
+
+    @Test
+    void generatorLossGradientSurvivesAGarbageCollectionBetweenForwardAndBackward() {
+        float[] quiet = gradientOfGeneratorLoss(false);
+        float[] collected = gradientOfGeneratorLoss(true);
+        for (float g : quiet) {
+            assertThat(g).isFinite();
+        }
+        assertThat(collected).containsExactly(quiet);
+    }
+
     @Test
     void emaFollowsSiDsHalfLifeWithRampUp() {
         assertThat(HalfLifeEma.beta(0, 16, 50_000, 0.05)).isEqualTo(0.0); // the first update copies the weights
