@@ -3,6 +3,7 @@ package dev.fewstep.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.model.DiffusionModel;
@@ -39,6 +40,19 @@ public final class Generation {
 
     /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
     public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, String samplerName,
+            int steps, double cfg, IntConsumer onEvaluation) {
+        // PyTorch records autograd graphs per thread and DJL switches recording off only in the thread that started
+        // the engine: in server workers every evaluation would otherwise keep its activations for a backward pass.
+        boolean recording = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return sample(model, prompts, firstSeed, samplerName, steps, cfg, onEvaluation);
+        } finally {
+            JniUtils.setGradMode(recording);
+        }
+    }
+
+    private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, String samplerName,
             int steps, double cfg, IntConsumer onEvaluation) {
         Denoiser denoiser = model.denoiser();
         int channels = denoiser.imageChannels();
