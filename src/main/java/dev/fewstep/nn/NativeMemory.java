@@ -19,20 +19,18 @@ import ai.djl.ndarray.types.Shape;
  *       short-lived wrapper: the next backward accumulates into freed memory and corrupts the C heap (the
  *       SIGSEGV/SIGABRT "corrupted double-linked list" crashes seen in long training runs).</li>
  * </ul>
- * Use {@link #scalar} for constants inside differentiated code and {@link #assign} / {@link #zero} to write into
+ * Use {@link #times} for constants inside differentiated code and {@link #assign} / {@link #zero} to write into
  * existing tensors; both copy into PyTorch's own storage.
  */
 public final class NativeMemory {
     private NativeMemory() {}
 
-    /** A 0-d constant made by PyTorch in {@code like}'s manager: safe to keep in an autograd graph. */
-    public static NDArray scalar(NDArray like, double value) {
-        return like.getManager().full(new Shape(), (float) value);
-    }
-
-    /** {@code x * value} with the constant in PyTorch-owned memory (for code that autograd differentiates). */
+    /**
+     * {@code x * value} with the constant a 0-d array made by PyTorch in x's manager, so autograd may keep it for
+     * the backward pass.
+     */
     public static NDArray times(NDArray x, double value) {
-        return x.mul(scalar(x, value));
+        return x.mul(x.getManager().full(new Shape(), (float) value));
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.fewstep.distill.sid;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -18,6 +17,7 @@ import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
+import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.text.TextEncoder;
 import dev.fewstep.train.Adam;
@@ -403,9 +403,7 @@ public final class SidDistiller {
             try (NDManager scratch = weight.getManager().newSubManager()) {
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);
-                // In place (index_put_): subi(itself) would keep NaN, and set(float[]) would re-point the gradient's
-                // storage at a Java buffer that dies with this scratch manager.
-                gradient.set(new NDIndex("..."), 0f);
+                NativeMemory.zero(gradient);
             }
         }
     }

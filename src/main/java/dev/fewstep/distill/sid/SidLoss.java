@@ -33,7 +33,7 @@ import dev.fewstep.sample.Guidance;
  *       f_phi is guided with kappa_4 and f_psi with kappa_2 = kappa_3.
  * </ul>
  *
- * <p>Constants that multiply differentiated tensors are native 0-d arrays ({@link NativeMemory#scalar}), not Java
+ * <p>Constants that multiply differentiated tensors are native 0-d arrays ({@link NativeMemory#times}), not Java
  * numbers: DJL's {@code mul(Number)} is not safe against garbage collection between forward and backward.
  *
  * <p>Reductions follow the code: sum over pixels, times the loss scale, mean over the batch. The values reported
@@ -96,7 +96,7 @@ public final class SidLoss {
         NDArray weight = sigma.square().add((float) (sigmaData * sigmaData)).div(sigma.mul((float) sigmaData).square());
         NDArray perSampleSum = denoised.sub(target).square().reshape(batch, -1).sum(new int[] {1}).mul(weight);
         long pixels = generated.size() / batch;
-        NDArray objective = perSampleSum.mean().mul(NativeMemory.scalar(perSampleSum, config.fakeLossScale()));
+        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.fakeLossScale());
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }
 
@@ -118,9 +118,9 @@ public final class SidLoss {
         NDArray normalizer = generated.sub(real).abs().reshape(batch, -1).mean(new int[] {1})
                 .stopGradient().maximum((float) MIN_NORMALIZER).reshape(-1, 1, 1, 1);
         NDArray difference = real.sub(fakePrediction); // f_phi - f_psi
-        NDArray perPixel = difference.mul(real.sub(generated).sub(difference.mul(NativeMemory.scalar(difference, config.alpha())))).div(normalizer);
+        NDArray perPixel = difference.mul(real.sub(generated).sub(NativeMemory.times(difference, config.alpha()))).div(normalizer);
         NDArray perSampleSum = perPixel.reshape(batch, -1).sum(new int[] {1});
-        NDArray objective = perSampleSum.mean().mul(NativeMemory.scalar(perSampleSum, config.generatorLossScale()));
+        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.generatorLossScale());
         long pixels = generated.size() / batch;
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }
