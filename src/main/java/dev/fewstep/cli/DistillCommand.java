@@ -1,5 +1,7 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.data.DataStore;
+import dev.fewstep.data.ImageDataset;
 import dev.fewstep.distill.sid.DistillListener;
 import dev.fewstep.distill.sid.DistillLog;
 import dev.fewstep.distill.sid.FidProbe;
@@ -104,6 +106,18 @@ final class DistillCommand implements Runnable {
         @Option(names = "--resume", description = "continue from the checkpoint in --out")
         boolean resume;
 
+        @Option(names = "--adversarial", description = "SiDA: add the adversarial term on real training images (the"
+                + " fake network's encoder as discriminator); reads the teacher's dataset")
+        boolean adversarial;
+
+        @Option(names = "--init-from", description = "start the generator from this one-step student (name or folder)"
+                + " instead of the teacher; with --adversarial this is SiD\u00b2A")
+        String initFrom;
+
+        @Option(names = "--data-dir", description = "with --adversarial: read the training images from this folder"
+                + " instead of the installed dataset")
+        Path dataDir;
+
         SidConfig config() {
             double teacherScale = firstOf(guidanceTeacher, guidance, DEFAULTS.guidanceTeacher());
             double fakeTrainScale = firstOf(guidanceFakeTrain, guidance, DEFAULTS.guidanceFakeTrain());
@@ -113,7 +127,7 @@ final class DistillCommand implements Runnable {
             return DEFAULTS.withIterations(iterations).withBatch(batch).withAlpha(alpha).withSigmaInit(sigmaInit)
                     .withTMax(tMax).withGuidance(teacherScale, fakeTrainScale, fakeEvalScale)
                     .withLearningRates(generatorRate, fakeRate).withSeed(seed)
-                    .withIntervals(checkpointEvery, probeEvery).validated();
+                    .withIntervals(checkpointEvery, probeEvery).withAdversarial(adversarial).validated();
         }
 
         private static double firstOf(Double specific, Double general, double fallback) {
@@ -132,6 +146,11 @@ final class DistillCommand implements Runnable {
             Path teacherDir = ModelStore.resolve(teacher);
             Path teacherFile = teacherDir.resolve(ModelStore.WEIGHTS);
             String dataset = ModelInfo.fromMetadata(SafeTensors.read(teacherFile).metadata(), teacherFile.toString()).dataset();
+            if (dataDir != null && !adversarial) {
+                throw new IllegalArgumentException("--data-dir is only read with --adversarial (data-free SiD reads no image)");
+            }
+            Path initialStudent = initFrom == null ? null : ModelStore.resolve(initFrom);
+            ImageDataset realData = adversarial ? DataStore.train(dataset, dataDir) : null;
             Path featureDir = featureDir(dataset);
             Files.createDirectories(out);
             IntervalProbe probe = new SampleStatisticsProbe(out, probeImages);
@@ -142,7 +161,7 @@ final class DistillCommand implements Runnable {
                     System.out.printf("FID probe: %d samples against %s's reference (%s)%n", fidImages, features.name(),
                             reference.description());
                 }
-                return distill(config, teacherDir, probe);
+                return distill(config, teacherDir, probe, realData, initialStudent);
             }
         }
 
@@ -162,12 +181,19 @@ final class DistillCommand implements Runnable {
             }
         }
 
-        private Integer distill(SidConfig config, Path teacherDir, IntervalProbe probe) throws java.io.IOException {
-            SidDistiller distiller = new SidDistiller(config, teacherDir, out);
+        private Integer distill(SidConfig config, Path teacherDir, IntervalProbe probe, ImageDataset realData,
+                Path initialStudent) throws java.io.IOException {
+            SidDistiller distiller = new SidDistiller(config, teacherDir, out, realData, initialStudent);
             System.out.printf("distilling %s into %s: SiD alpha %.2f, sigma_init %.2f, guidance teacher %.2f / fake %.2f (train) %.2f (eval),"
                     + " batch %d, lr %.1e / %.1e%n", teacherDir, out, config.alpha(), config.sigmaInit(), config.guidanceTeacher(),
                     config.guidanceFakeTrain(), config.guidanceFakeEval(), config.batch(), config.generatorLearningRate(),
                     config.fakeLearningRate());
+            if (realData != null) {
+                System.out.printf("SiDA: adversarial term on %d %s training images%s%n", realData.count(), realData.name(),
+                        initialStudent == null ? "" : "; generator starts from " + initialStudent + " (SiD\u00b2A)");
+            } else if (initialStudent != null) {
+                System.out.printf("generator starts from %s%n", initialStudent);
+            }
             SidDistiller.Result result;
             try (Progress progress = new Progress("distill")) {
                 result = distiller.distill(resume, listener(progress), probe);
@@ -193,7 +219,8 @@ final class DistillCommand implements Runnable {
                 @Override
                 public void iterated(long iteration, double fakeLoss, double generatorLoss, double secondsPerIteration) {
                     progress.step(iteration);
-                    progress.message(String.format("fake %.4f, gen %+.5f, %.2f s/it", fakeLoss, generatorLoss, secondsPerIteration));
+                    String generator = Double.isNaN(generatorLoss) ? "waits (warm-up)" : String.format("%+.5f", generatorLoss);
+                    progress.message(String.format("fake %.4f, gen %s, %.2f s/it", fakeLoss, generator, secondsPerIteration));
                 }
             };
         }

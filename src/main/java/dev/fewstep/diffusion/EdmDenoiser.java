@@ -47,14 +47,46 @@ public final class EdmDenoiser implements Denoiser {
 
     @Override
     public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
-        NDArray s = sigma.reshape(-1, 1, 1, 1);
-        NDArray total = s.square().add(sigmaData * sigmaData);
-        NDArray cSkip = total.pow(-1).mul(sigmaData * sigmaData);
-        NDArray cOut = s.mul(sigmaData).div(total.sqrt());
-        NDArray cIn = total.sqrt().pow(-1);
-        NDArray cNoise = sigma.log().div(4);
-        NDArray f = network.apply(x.mul(cIn), cNoise, conditioning.textEmbedding(), conditioning.isNull());
-        return x.mul(cSkip).add(f.mul(cOut));
+        Preconditioning p = new Preconditioning(sigma);
+        NDArray f = network.apply(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull());
+        return p.output(x, f);
+    }
+
+    /** D(x; sigma) and the discriminator logits of F's encoder at the same input, from one pass (SiDA). */
+    public record DenoisedWithLogits(NDArray denoised, NDArray logits) {}
+
+    public DenoisedWithLogits denoiseWithLogits(NDArray x, NDArray sigma, Conditioning conditioning) {
+        Preconditioning p = new Preconditioning(sigma);
+        UNet.OutputWithLogits f = network.applyWithLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(),
+                conditioning.isNull());
+        return new DenoisedWithLogits(p.output(x, f.output()), f.logits());
+    }
+
+    /** Only the encoder logits of F(c_in x; c_noise) ({@link UNet#encoderLogits}); the decoder is not run. */
+    public NDArray logits(NDArray x, NDArray sigma, Conditioning conditioning) {
+        Preconditioning p = new Preconditioning(sigma);
+        return network.encoderLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull());
+    }
+
+    /** c_skip, c_out, c_in (broadcast over images) and c_noise for a batch of noise levels. */
+    private final class Preconditioning {
+        final NDArray cSkip;
+        final NDArray cOut;
+        final NDArray cIn;
+        final NDArray cNoise;
+
+        Preconditioning(NDArray sigma) {
+            NDArray s = sigma.reshape(-1, 1, 1, 1);
+            NDArray total = s.square().add(sigmaData * sigmaData);
+            cSkip = total.pow(-1).mul(sigmaData * sigmaData);
+            cOut = s.mul(sigmaData).div(total.sqrt());
+            cIn = total.sqrt().pow(-1);
+            cNoise = sigma.log().div(4);
+        }
+
+        NDArray output(NDArray x, NDArray f) {
+            return x.mul(cSkip).add(f.mul(cOut));
+        }
     }
 
     @Override

@@ -120,6 +120,34 @@ public final class UNet extends Layer {
      * @param isNull (B) 1 where the prompt is dropped (the null embedding is used), else 0
      */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
+        return decode(encode(x, cNoise, textEmbedding, isNull));
+    }
+
+    /** The network's output and its encoder logits from one pass (see {@link #encoderLogits}). */
+    public record OutputWithLogits(NDArray output, NDArray logits) {}
+
+    /** {@link #apply} and {@link #encoderLogits} sharing the encoder pass. */
+    public OutputWithLogits applyWithLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull);
+        NDArray logits = logits(encoded);
+        return new OutputWithLogits(decode(encoded), logits);
+    }
+
+    /**
+     * The discriminator that SiDA (Zhou et al. 2024, arXiv 2410.14919, Section 3) builds into the fake score
+     * network without new parameters: the encoder's output at the lowest resolution (before the middle blocks),
+     * averaged over channels, one logit per spatial position.
+     *
+     * @return (B, 1, r, r) logits, r the lowest resolution (8 for 32x32 images with three levels)
+     */
+    public NDArray encoderLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
+        return logits(encode(x, cNoise, textEmbedding, isNull));
+    }
+
+    /** What the encoder hands to the decoder: features, skip connections, and the two conditioning signals. */
+    private record Encoded(NDArray features, Deque<NDArray> skips, NDArray embedding, NDArray context) {}
+
+    private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
         NDArray mask = isNull.reshape(-1, 1);
         NDArray text = textEmbedding.mul(mask.neg().add(1)).add(mask.mul(nullEmbedding.getArray()));
         NDArray emb = noise2.apply(silu(noise1.apply(fourierFeatures(cNoise))))
@@ -140,7 +168,18 @@ public final class UNet extends Layer {
             }
             skips.push(h);
         }
-        h = middle2.apply(middleAttention.apply(middle1.apply(h, emb), context), emb);
+        return new Encoded(h, skips, emb, context);
+    }
+
+    private static NDArray logits(Encoded encoded) {
+        return encoded.features().mean(new int[] {1}, true);
+    }
+
+    private NDArray decode(Encoded encoded) {
+        NDArray emb = encoded.embedding();
+        NDArray context = encoded.context();
+        Deque<NDArray> skips = encoded.skips();
+        NDArray h = middle2.apply(middleAttention.apply(middle1.apply(encoded.features(), emb), context), emb);
         for (Stage stage : up) {
             if (stage.upsample()) {
                 h = h.repeat(2, 2).repeat(3, 2);

@@ -44,6 +44,12 @@ import java.util.List;
  * @param seed seeds prompts, noise and noise levels of every iteration
  * @param checkpointEvery iterations between checkpoints
  * @param probeEvery iterations between probes (loss log lines, sample statistics, FID if available)
+ * @param adversarial SiDA (arXiv 2410.14919): add the adversarial term on real training images, the fake score
+ *     network's encoder acting as discriminator (see {@link SidaLoss}); false = data-free SiD. Missing in the JSON of
+ *     states saved before SiDA existed, which reads as false.
+ * @param adversarialWarmupImages SiDA only (0 otherwise): images the generator waits while the fake network and its
+ *     discriminator start; the adversarial term joins the generator loss after twice as many (paper code: 100 000
+ *     and 200 000; ours {@link #ADVERSARIAL_WARMUP_IMAGES})
  */
 public record SidConfig(
         double alpha,
@@ -68,14 +74,18 @@ public record SidConfig(
         int iterations,
         long seed,
         int checkpointEvery,
-        int probeEvery) {
+        int probeEvery,
+        boolean adversarial,
+        long adversarialWarmupImages) {
 
+    /** SiDA's generator warm-up at our scale: 100 iterations of 16 images (the paper's code waits 100 000 images). */
+    public static final long ADVERSARIAL_WARMUP_IMAGES = 1_600;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The paper's method with settings adapted to our scale (see the parameter docs). */
     public static SidConfig defaults() {
         return new SidConfig(1.2, 2.5, 800, -1.2, 1.2, 2.0, 2.0, 2.0, 0.1, 5e-5, 5e-5, 0.0, 0.999, 1e-8, 100, 1,
-                50_000, 0.05, 16, 2000, 1, 100, 100);
+                50_000, 0.05, 16, 2000, 1, 100, 100, false, 0);
     }
 
     /** Rejects settings the distiller cannot run with, naming the option. */
@@ -97,6 +107,9 @@ public record SidConfig(
         if (batch < 1 || batch > 1024) errors.add("batch must be between 1 and 1024");
         if (iterations < 1) errors.add("iterations must be at least 1");
         if (checkpointEvery < 1 || probeEvery < 1) errors.add("checkpoint and probe intervals must be at least 1");
+        if (adversarialWarmupImages < 0 || (!adversarial && adversarialWarmupImages != 0)) {
+            errors.add("the adversarial warm-up must be 0 without SiDA and not negative with it");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -111,56 +124,68 @@ public record SidConfig(
     public SidConfig withIterations(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withBatch(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, n, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, n, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withAlpha(double a) {
         return new SidConfig(a, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withSigmaInit(double s) {
         return new SidConfig(alpha, s, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withTMax(int t) {
         return new SidConfig(alpha, sigmaInit, t, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+    }
+
+    /** SiDA on (with our default warm-up) or off. */
+    public SidConfig withAdversarial(boolean on) {
+        return withAdversarialWarmup(on, on ? ADVERSARIAL_WARMUP_IMAGES : 0);
+    }
+
+    public SidConfig withAdversarialWarmup(boolean on, long warmupImages) {
+        return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
+                promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, on,
+                on ? warmupImages : 0);
     }
 
     /** kappa_4, kappa_1 and kappa_2 = kappa_3. */
     public SidConfig withGuidance(double teacher, double fakeTrain, double fakeEval) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, teacher, fakeTrain, fakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withLearningRates(double generator, double fake) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generator, fake, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withSeed(long s) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, s, checkpointEvery, probeEvery);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, s, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withIntervals(int checkpoint, int probe) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpoint, probe);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpoint, probe, adversarial, adversarialWarmupImages);
     }
 
     /**
@@ -169,6 +194,22 @@ public record SidConfig(
      */
     public boolean continues(SidConfig saved) {
         return saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery).equals(this);
+    }
+
+    /**
+     * The settings that keep a run from continuing {@code saved}, "name saved -> asked", e.g. {@code alpha 1.2 -> 1.0},
+     * for error messages (the run length and intervals may change, so they are not listed).
+     */
+    public String differencesFrom(SidConfig saved) {
+        var asked = JSON.valueToTree(this);
+        var before = JSON.valueToTree(saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery));
+        List<String> differences = new ArrayList<>();
+        asked.fieldNames().forEachRemaining(name -> {
+            if (!asked.get(name).equals(before.get(name))) {
+                differences.add(name + " " + before.get(name) + " -> " + asked.get(name));
+            }
+        });
+        return String.join(", ", differences);
     }
 
     public String toJson() {

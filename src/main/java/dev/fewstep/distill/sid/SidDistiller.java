@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
@@ -50,6 +51,11 @@ import java.util.function.Supplier;
  * shipped), {@code train-state.safetensors} (raw generator, fake network, both Adam states; both files written
  * atomically, state first), {@code distill-log.jsonl} and {@code fid-vs-iterations.png} (every probe), and whatever
  * the probe writes (e.g. {@code preview.png}). {@code resume} continues from the state bit for bit.
+ *
+ * <p>With {@link SidConfig#adversarial()} the run is SiDA ({@link SidaLoss}): the fake update also trains the fake
+ * network's encoder as a discriminator between diffused real training images and generator samples for the same
+ * prompts, and the generator loss gains the adversarial term. Started from a SiD student ({@code initialStudent}:
+ * generator and its average from the student, the fake network from the teacher) it is the paper's SiD²A.
  */
 public final class SidDistiller {
     public static final String STATE = "train-state.safetensors";
@@ -59,15 +65,34 @@ public final class SidDistiller {
     private final SidConfig config;
     private final Path teacherDir;
     private final Path outDir;
+    private final ImageDataset realData;
+    private final Path initialStudent;
 
     /** How the run ended: iterations done, the losses averaged over the last probe interval, time and probe. */
     public record Result(long iterations, double fakeLoss, double generatorLoss, double seconds, int skippedUpdates,
             Map<String, Double> lastProbe) {}
 
     public SidDistiller(SidConfig config, Path teacherDir, Path outDir) {
+        this(config, teacherDir, outDir, null, null);
+    }
+
+    /**
+     * @param realData training images for SiDA's adversarial term; required exactly when the config is adversarial
+     * @param initialStudent a one-step student folder whose weights start the generator (SiD²A), or null for the
+     *     teacher's; only read when the run starts from iteration 0
+     */
+    public SidDistiller(SidConfig config, Path teacherDir, Path outDir, ImageDataset realData, Path initialStudent) {
         this.config = config.validated();
         this.teacherDir = teacherDir;
         this.outDir = outDir;
+        if (config.adversarial() && realData == null) {
+            throw new IllegalArgumentException("the adversarial term (SiDA) needs the training images");
+        }
+        if (!config.adversarial() && realData != null) {
+            throw new IllegalArgumentException("training images are only read by the adversarial term (SiDA)");
+        }
+        this.realData = realData;
+        this.initialStudent = initialStudent;
     }
 
     public SidConfig config() {
@@ -113,11 +138,15 @@ public final class SidDistiller {
         private final Adam fakeAdam;
         private final HalfLifeEma ema;
         private final SidLoss loss;
+        private final SidaLoss adversarialLoss;
         private final float[] promptEmbeddings;
+        private final float[] realPromptEmbeddings;
         private final int promptCount;
         private final DistillLog log = new DistillLog(outDir);
         private int skippedInARow;
         private int skippedTotal;
+        /** The student the generator started from and its step, kept in the metadata across resumes. */
+        private String initializedFrom;
 
         Run(DiffusionModel teacher, NDManager manager, String teacherDigest) {
             this.teacher = teacher;
@@ -148,6 +177,18 @@ public final class SidDistiller {
             }
             promptCount = prompts.size();
             promptEmbeddings = TextEncoder.get().embedAll(prompts);
+            if (config.adversarial()) {
+                if (realData.channels() != networkConfig.imageChannels() || realData.size() != networkConfig.imageSize()) {
+                    throw new IllegalArgumentException("the training images are " + realData.channels() + "x"
+                            + realData.size() + "x" + realData.size() + " but the teacher makes "
+                            + networkConfig.imageChannels() + "x" + networkConfig.imageSize() + "x" + networkConfig.imageSize());
+                }
+                adversarialLoss = new SidaLoss(config, loss);
+                realPromptEmbeddings = TextEncoder.get().embedAll(realData.prompts());
+            } else {
+                adversarialLoss = null;
+                realPromptEmbeddings = null;
+            }
         }
 
         Result execute(boolean resume, DistillListener listener, IntervalProbe probe) throws IOException {
@@ -162,37 +203,38 @@ public final class SidDistiller {
                 throw new IllegalArgumentException(outDir + " already holds a model; pass --resume to continue it, or choose another --out");
             } else {
                 log.truncateAfter(-1);
+                if (initialStudent != null) {
+                    startFromStudent();
+                }
             }
             listener.started(iteration, config.iterations());
             Map<String, Double> lastProbe = Map.of();
             if (iteration == 0) {
-                lastProbe = probeAndLog(probe, listener, 0, seconds, Double.NaN, Double.NaN);
+                lastProbe = probeAndLog(probe, listener, 0, seconds, Double.NaN, Double.NaN, Map.of());
             }
             long runStart = System.nanoTime();
             long runStartIteration = iteration;
-            double fakeSum = 0;
-            double generatorSum = 0;
-            int summed = 0;
+            Means means = new Means();
             double fakeMean = Double.NaN;
             double generatorMean = Double.NaN;
             while (iteration < config.iterations()) {
                 double[] values = iterate(iteration);
                 iteration++;
-                if (Double.isFinite(values[0]) && Double.isFinite(values[1])) {
-                    fakeSum += values[0];
-                    generatorSum += values[1];
-                    summed++;
-                }
+                means.add(values);
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.iterated(iteration, values[0], values[1], elapsed / (iteration - runStartIteration));
                 boolean last = iteration == config.iterations();
                 if (iteration % config.probeEvery() == 0 || last) {
-                    fakeMean = summed > 0 ? fakeSum / summed : Double.NaN;
-                    generatorMean = summed > 0 ? generatorSum / summed : Double.NaN;
-                    lastProbe = probeAndLog(probe, listener, iteration, seconds + elapsed, fakeMean, generatorMean);
-                    fakeSum = 0;
-                    generatorSum = 0;
-                    summed = 0;
+                    fakeMean = means.mean(0);
+                    generatorMean = means.mean(1);
+                    Map<String, Double> adversarialMeans = new LinkedHashMap<>();
+                    if (config.adversarial()) {
+                        adversarialMeans.put("discriminator_loss", means.mean(2));
+                        adversarialMeans.put("generator_adversarial_loss", means.mean(3));
+                    }
+                    lastProbe = probeAndLog(probe, listener, iteration, seconds + elapsed, fakeMean, generatorMean,
+                            adversarialMeans);
+                    means = new Means();
                 }
                 if (iteration % config.checkpointEvery() == 0 || last) {
                     double total = seconds + (System.nanoTime() - runStart) / 1e9;
@@ -203,41 +245,111 @@ public final class SidDistiller {
             return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe);
         }
 
-        /** One SiD iteration; returns the reported fake and generator losses. */
+        /**
+         * One SiD (or SiDA) iteration; returns the reported fake and generator losses and, for SiDA, the
+         * discriminator and the generator's adversarial losses (NaN otherwise).
+         */
         private double[] iterate(long iteration) {
             Random random = new Random(config.seed() * 1_000_003L + iteration);
             Engine engine = manager.getEngine();
             engine.setRandomSeed((int) (config.seed() * 7919 + iteration));
             long batch = config.batch();
+            long imagesSeen = iteration * batch;
             var shape = generatorNetwork.config();
             Shape imageShape = new Shape(batch, shape.imageChannels(), shape.imageSize(), shape.imageSize());
-            double fakeValue;
-            double generatorValue;
+            double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
 
             // (a) Fake score network: DSM on detached generator samples (the generator runs outside any collector,
-            // so no graph is recorded for it).
+            // so no graph is recorded for it); with SiDA also the discriminator loss against real images.
             try (NDManager scope = manager.newSubManager()) {
                 double dropout = config.fakeUsesGuidance() ? config.promptDropout() : 0;
-                Conditioning conditioning = prompts(scope, random, dropout);
-                NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
-                NDArray sigma = loss.sampleFakeSigma(scope, batch);
-                NDArray noise = scope.randomNormal(imageShape);
-                fakeValue = update(fakeNetwork, fakeAdam, config.fakeLearningRate(),
-                        () -> loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+                if (config.adversarial()) {
+                    int[] images = random.ints(config.batch(), 0, realData.count()).toArray();
+                    Conditioning conditioning = realPrompts(scope, images, random, dropout);
+                    NDArray real = realImages(scope, images);
+                    NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
+                    NDArray sigma = loss.sampleFakeSigma(scope, batch);
+                    NDArray noise = scope.randomNormal(imageShape);
+                    SidaLoss.Value[] result = new SidaLoss.Value[1];
+                    values[0] = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> {
+                        result[0] = adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise);
+                        return new SidLoss.Value(result[0].objective(), result[0].reported());
+                    });
+                    values[2] = result[0].adversarial();
+                } else {
+                    Conditioning conditioning = prompts(scope, random, dropout);
+                    NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
+                    NDArray sigma = loss.sampleFakeSigma(scope, batch);
+                    NDArray noise = scope.randomNormal(imageShape);
+                    values[0] = update(fakeNetwork, fakeAdam, config.fakeLearningRate(),
+                            () -> loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+                }
             }
 
-            // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs.
-            try (NDManager scope = manager.newSubManager()) {
-                Conditioning conditioning = prompts(scope, random, 0);
-                NDArray z = scope.randomNormal(imageShape);
-                NDArray sigma = loss.sampleGeneratorSigma(scope, batch);
-                NDArray noise = scope.randomNormal(imageShape);
-                generatorValue = update(generatorNetwork, generatorAdam, config.generatorLearningRate(),
-                        () -> loss.generatorLoss(teacher.denoiser(), fake, generator.generate(z, conditioning),
-                                conditioning, sigma, noise));
+            // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. SiDA's
+            // generator waits while the fake network and discriminator warm up.
+            if (!config.adversarial() || imagesSeen >= config.adversarialWarmupImages()) {
+                try (NDManager scope = manager.newSubManager()) {
+                    Conditioning conditioning = prompts(scope, random, 0);
+                    NDArray z = scope.randomNormal(imageShape);
+                    NDArray sigma = loss.sampleGeneratorSigma(scope, batch);
+                    NDArray noise = scope.randomNormal(imageShape);
+                    if (config.adversarial()) {
+                        SidaLoss.Value[] result = new SidaLoss.Value[1];
+                        values[1] = update(generatorNetwork, generatorAdam, config.generatorLearningRate(), () -> {
+                            result[0] = adversarialLoss.generatorLoss(teacher.denoiser(), fake,
+                                    generator.generate(z, conditioning), conditioning, sigma, noise, imagesSeen);
+                            return new SidLoss.Value(result[0].objective(), result[0].reported());
+                        });
+                        values[3] = result[0].adversarial();
+                    } else {
+                        values[1] = update(generatorNetwork, generatorAdam, config.generatorLearningRate(),
+                                () -> loss.generatorLoss(teacher.denoiser(), fake, generator.generate(z, conditioning),
+                                        conditioning, sigma, noise));
+                    }
+                }
             }
-            ema.update(iteration * batch, config.batch());
-            return new double[] {fakeValue, generatorValue};
+            ema.update(imagesSeen, config.batch());
+            return values;
+        }
+
+        /** The prompts of the chosen training images, each dropped with probability {@code dropout}. */
+        private Conditioning realPrompts(NDManager scope, int[] images, Random random, double dropout) {
+            float[] text = new float[images.length * TextEncoder.DIM];
+            float[] dropped = new float[images.length];
+            for (int b = 0; b < images.length; b++) {
+                System.arraycopy(realPromptEmbeddings, realData.promptIndex()[images[b]] * TextEncoder.DIM, text,
+                        b * TextEncoder.DIM, TextEncoder.DIM);
+                dropped[b] = dropout > 0 && random.nextDouble() < dropout ? 1f : 0f;
+            }
+            return new Conditioning(scope.create(text, new Shape(images.length, TextEncoder.DIM)),
+                    scope.create(dropped, new Shape(images.length)));
+        }
+
+        private NDArray realImages(NDManager scope, int[] images) {
+            float[] pixels = new float[images.length * realData.imageLength()];
+            for (int b = 0; b < images.length; b++) {
+                realData.copyImage(images[b], pixels, b * realData.imageLength());
+            }
+            return scope.create(pixels, new Shape(images.length, realData.channels(), realData.size(), realData.size()));
+        }
+
+        /** SiD²A: the generator and its average start from a distilled student (the fake network stays the teacher). */
+        private void startFromStudent() {
+            Path weights = initialStudent.resolve(ModelStore.WEIGHTS);
+            if (!Files.isRegularFile(weights)) {
+                throw new IllegalArgumentException("no student model at " + weights);
+            }
+            SafeTensors.Contents contents = SafeTensors.read(weights);
+            ModelInfo student = ModelInfo.fromMetadata(contents.metadata(), weights.toString());
+            if (!student.isOneStep() || !student.config().equals(generatorNetwork.config())
+                    || student.sigmaInit() != config.sigmaInit()) {
+                throw new IllegalArgumentException(initialStudent + " is not a one-step student of this network with"
+                        + " sigma_init " + config.sigmaInit() + " (kind " + student.kind() + ")");
+            }
+            Weights.load(generatorNetwork, contents.tensors(), weights.toString());
+            ema.reset();
+            initializedFrom = initialStudent.getFileName() + " at step " + student.step();
         }
 
         /**
@@ -286,7 +398,8 @@ public final class SidDistiller {
         }
 
         private Map<String, Double> probeAndLog(IntervalProbe probe, DistillListener listener, long iteration,
-                double seconds, double fakeMean, double generatorMean) throws IOException {
+                double seconds, double fakeMean, double generatorMean, Map<String, Double> adversarialMeans)
+                throws IOException {
             Map<String, Double> values;
             try (NDManager scope = manager.newSubManager()) {
                 values = probe.measure(new StudentSnapshot(new OneStepGenerator(averageNetwork, config.sigmaInit()),
@@ -297,8 +410,15 @@ public final class SidDistiller {
             line.put("seconds", Math.round(seconds * 10) / 10.0);
             if (Double.isFinite(fakeMean)) {
                 line.put("fake_loss", fakeMean);
+            }
+            if (Double.isFinite(generatorMean)) {
                 line.put("generator_loss", generatorMean);
             }
+            adversarialMeans.forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    line.put(k, v);
+                }
+            });
             values.forEach((k, v) -> line.put(k, Double.isFinite(v) ? v : null));
             if (skippedTotal > 0) {
                 line.put("skipped_updates", skippedTotal);
@@ -311,7 +431,12 @@ public final class SidDistiller {
 
         private ModelInfo info(long iteration, double seconds, double fakeLoss, double generatorLoss) {
             Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("method", "SiD-LSG (Zhou et al. 2024), data-free, one step");
+            extra.put("method", config.adversarial()
+                    ? "SiDA (Zhou et al. 2024), SiD-LSG with an adversarial term on " + realData.name() + " training images, one step"
+                    : "SiD-LSG (Zhou et al. 2024), data-free, one step");
+            if (initializedFrom != null) {
+                extra.put("initialized_from", initializedFrom);
+            }
             extra.put("sid", config.toJson());
             extra.put("teacher", teacherDir.getFileName().toString());
             extra.put("teacher_step", Long.toString(teacher.info().step()));
@@ -319,6 +444,8 @@ public final class SidDistiller {
             extra.put("distill_seconds", String.format("%.1f", seconds));
             if (Double.isFinite(fakeLoss)) {
                 extra.put("fake_loss", String.format("%.5f", fakeLoss));
+            }
+            if (Double.isFinite(generatorLoss)) {
                 extra.put("generator_loss", String.format("%.6f", generatorLoss));
             }
             ModelInfo t = teacher.info();
@@ -352,9 +479,10 @@ public final class SidDistiller {
                 throw new CheckpointException(statePath + " is not a SiD distillation state");
             }
             SidConfig savedConfig = SidConfig.fromJson(saved.extra().get("sid"), statePath.toString());
+            initializedFrom = saved.extra().get("initialized_from");
             if (!config.continues(savedConfig)) {
-                throw new CheckpointException(statePath + " was distilled with " + savedConfig.toJson()
-                        + "; this run asks for " + config.toJson() + " (only iterations and intervals may change on --resume)");
+                throw new CheckpointException(statePath + " was distilled with other settings: "
+                        + config.differencesFrom(savedConfig) + " (only iterations and intervals may change on --resume)");
             }
             if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
                 throw new CheckpointException(statePath + " was distilled from a different teacher (its weights changed"
@@ -367,6 +495,25 @@ public final class SidDistiller {
             Path weights = outDir.resolve(ModelStore.WEIGHTS);
             Weights.load(averageNetwork, SafeTensors.read(weights).tensors(), weights.toString());
             return meta;
+        }
+    }
+
+    /** Running means of the reported losses over one probe interval; NaN (not computed or skipped) is left out. */
+    private static final class Means {
+        private final double[] sums = new double[4];
+        private final int[] counts = new int[4];
+
+        void add(double[] values) {
+            for (int i = 0; i < sums.length; i++) {
+                if (Double.isFinite(values[i])) {
+                    sums[i] += values[i];
+                    counts[i]++;
+                }
+            }
+        }
+
+        double mean(int i) {
+            return counts[i] > 0 ? sums[i] / counts[i] : Double.NaN;
         }
     }
 

@@ -89,13 +89,23 @@ public final class SidLoss {
      * @param noise unit Gaussian noise shaped like x_g
      */
     public Value fakeLoss(Denoiser fake, NDArray generated, Conditioning conditioning, NDArray sigma, NDArray noise) {
-        long batch = generated.getShape().get(0);
         NDArray target = generated.stopGradient();
         NDArray noisy = target.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
         NDArray denoised = new Guidance(conditioning, config.guidanceFakeTrain()).denoise(fake, noisy, sigma);
-        NDArray weight = sigma.square().add((float) (sigmaData * sigmaData)).div(sigma.mul((float) sigmaData).square());
-        NDArray perSampleSum = denoised.sub(target).square().reshape(batch, -1).sum(new int[] {1}).mul(weight);
-        long pixels = generated.size() / batch;
+        return scoreMatching(denoised, target, sigma);
+    }
+
+    /** lambda(sigma) = (sigma^2 + sigma_d^2) / (sigma sigma_d)^2, the EDM loss weight, (B). */
+    NDArray scoreMatchingWeight(NDArray sigma) {
+        return sigma.square().add((float) (sigmaData * sigmaData)).div(sigma.mul((float) sigmaData).square());
+    }
+
+    /** lambda(sigma) ||denoised - target||^2 summed over pixels, mean over the batch, times the fake loss scale. */
+    Value scoreMatching(NDArray denoised, NDArray target, NDArray sigma) {
+        long batch = target.getShape().get(0);
+        NDArray perSampleSum = denoised.sub(target).square().reshape(batch, -1).sum(new int[] {1})
+                .mul(scoreMatchingWeight(sigma));
+        long pixels = target.size() / batch;
         NDArray objective = NativeMemory.times(perSampleSum.mean(), config.fakeLossScale());
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }
@@ -110,13 +120,22 @@ public final class SidLoss {
      */
     public Value generatorLoss(Denoiser teacher, Denoiser fake, NDArray generated, Conditioning conditioning,
             NDArray sigma, NDArray noise) {
-        long batch = generated.getShape().get(0);
         NDArray noisy = generated.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
         NDArray real = new Guidance(conditioning, config.guidanceTeacher()).denoise(teacher, noisy, sigma); // f_phi
         NDArray fakePrediction = new Guidance(conditioning, config.guidanceFakeEval()).denoise(fake, noisy, sigma); // f_psi
-        // omega(t): per-sample 1 / mean |x_g - f_phi|, a constant for the gradient.
-        NDArray normalizer = generated.sub(real).abs().reshape(batch, -1).mean(new int[] {1})
+        return identityLoss(real, fakePrediction, generated, normalizer(generated, real));
+    }
+
+    /** omega(t)'s denominator: per-sample mean |x_g - f_phi|, a constant for the gradient, (B, 1, 1, 1). */
+    NDArray normalizer(NDArray generated, NDArray real) {
+        long batch = generated.getShape().get(0);
+        return generated.sub(real).abs().reshape(batch, -1).mean(new int[] {1})
                 .stopGradient().maximum((float) MIN_NORMALIZER).reshape(-1, 1, 1, 1);
+    }
+
+    /** The fused SiD generator loss from the two predictions, summed over pixels, times the loss scale. */
+    Value identityLoss(NDArray real, NDArray fakePrediction, NDArray generated, NDArray normalizer) {
+        long batch = generated.getShape().get(0);
         NDArray difference = real.sub(fakePrediction); // f_phi - f_psi
         NDArray perPixel = difference.mul(real.sub(generated).sub(NativeMemory.times(difference, config.alpha()))).div(normalizer);
         NDArray perSampleSum = perPixel.reshape(batch, -1).sum(new int[] {1});

@@ -35,6 +35,15 @@ class DistillCommandTest {
                 .isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run("distill", "sid", "--teacher", "no-such-teacher", "--out", dir.resolve("y").toString()))
                 .isEqualTo(Main.BAD_INPUT);
+        // SiDA options: --data-dir only with --adversarial, images must exist, --init-from must name a student.
+        Path fresh = dir.resolve("z");
+        assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", fresh.toString(), "--data-dir",
+                dir.toString())).isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", fresh.toString(), "--adversarial",
+                "--data-dir", dir.resolve("no-images").toString())).isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", fresh.toString(), "--init-from",
+                "no-such-student", "--iterations", "1")).isEqualTo(Main.BAD_INPUT);
+        assertThat(fresh.resolve(ModelStore.WEIGHTS)).doesNotExist();
         assertThat(Main.run("distill", "plot", "--model", out.toString())).isZero();
         assertThat(out.resolve(DistillLog.PLOT)).isRegularFile();
     }

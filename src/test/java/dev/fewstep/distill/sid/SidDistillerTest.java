@@ -56,18 +56,6 @@ class SidDistillerTest {
         return out;
     }
 
-    static double maxDifference(Map<String, Tensor> a, Map<String, Tensor> b) {
-        double max = 0;
-        for (String k : a.keySet()) {
-            float[] p = a.get(k).data();
-            float[] q = b.get(k).data();
-            for (int i = 0; i < p.length; i++) {
-                max = Math.max(max, Math.abs(p[i] - q[i]));
-            }
-        }
-        return max;
-    }
-
     private static boolean same(Map<String, Tensor> a, Map<String, Tensor> b) {
         return a.keySet().equals(b.keySet())
                 && a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k).data(), b.get(k).data()));
@@ -121,8 +109,6 @@ class SidDistillerTest {
             SidDistiller.Result resumed = run(tiny(4), interrupted, true, teacher);
             assertThat(resumed.iterations()).isEqualTo(4);
         }
-        System.out.println("DIAG model " + maxDifference(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), "")));
-        System.out.println("DIAG state " + maxDifference(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), "")));
         assertThat(same(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), ""))).isTrue();
         assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
         List<Long> iterations = new ArrayList<>();
@@ -139,7 +125,7 @@ class SidDistillerTest {
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(2), out, false, teacher);
             assertThatThrownBy(() -> run(tiny(4).withAlpha(1.0), out, true, teacher))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("only iterations and intervals");
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("alpha 1.2 -> 1.0 (only iterations and intervals");
             assertThatThrownBy(() -> run(tiny(4), out, false, teacher))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
         }
@@ -178,5 +164,71 @@ class SidDistillerTest {
         assertThatThrownBy(() -> new SidDistiller(tiny(1), oneStep, dir.resolve("nope")).distill(false, DistillListener.NONE, IntervalProbe.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one-step");
         assertThat(Files.exists(dir.resolve("nope").resolve(ModelStore.WEIGHTS))).isFalse();
+    }
+
+    /** SiDA on the tiny teacher's synthetic images: the generator waits for 2 images (iteration 0 of batch 2). */
+    private static SidConfig adversarial(int iterations) {
+        return tiny(iterations).withAdversarialWarmup(true, 2);
+    }
+
+    private static SidDistiller.Result runAdversarial(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
+            Path initialStudent) throws IOException {
+        return new SidDistiller(config, teacherDir, out, TinyModels.data(12, 1, 3), initialStudent).distill(teacher,
+                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
+    }
+
+    @Test
+    void adversarialDistillationLogsItsLossesWaitsForTheWarmupAndResumesBitForBit() throws IOException {
+        Path straight = dir.resolve("sida-straight");
+        Path interrupted = dir.resolve("sida-interrupted");
+        Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            runAdversarial(adversarial(1), dir.resolve("sida-one"), false, teacher, null);
+            Path one = dir.resolve("sida-one").resolve(SidDistiller.STATE);
+            assertThat(same(tensors(one, "generator."), teacherFile)).as("generator waits in the warm-up").isTrue();
+            assertThat(same(tensors(one, "fake."), teacherFile)).as("fake network and discriminator moved").isFalse();
+
+            runAdversarial(adversarial(4), straight, false, teacher, null);
+            runAdversarial(adversarial(2), interrupted, false, teacher, null);
+            runAdversarial(adversarial(4), interrupted, true, teacher, null);
+            assertThat(same(Weights.of(teacher.network()), teacherFile)).as("teacher untouched").isTrue();
+        }
+        assertThat(same(tensors(straight.resolve(SidDistiller.STATE), "generator."), teacherFile)).isFalse();
+        assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
+        List<Map<String, Object>> log = DistillLog.read(straight.resolve(DistillLog.FILE));
+        Map<String, Object> last = log.get(log.size() - 1);
+        assertThat(((Number) last.get("discriminator_loss")).doubleValue()).isPositive();
+        assertThat(((Number) last.get("generator_adversarial_loss")).doubleValue()).isPositive();
+        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(straight.resolve(ModelStore.WEIGHTS)).metadata(), "student");
+        assertThat(info.extra().get("method")).startsWith("SiDA");
+        // A data-free state cannot be resumed as SiDA, and SiDA needs its images.
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            Path dataFree = dir.resolve("sida-from-data-free");
+            run(tiny(2), dataFree, false, teacher);
+            assertThatThrownBy(() -> runAdversarial(adversarial(4), dataFree, true, teacher, null))
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("adversarial false -> true, adversarialWarmupImages 0 -> 2 (only");
+        }
+        assertThatThrownBy(() -> new SidDistiller(adversarial(1), teacherDir, dir.resolve("x"), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("training images");
+    }
+
+    @Test
+    void sid2aStartsTheGeneratorFromAStudentAndTheFakeNetworkFromTheTeacher() throws IOException {
+        Path student = dir.resolve("sid2a-student");
+        Path out = dir.resolve("sid2a");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(2), student, false, teacher);
+            // A warm-up longer than the run: the generator does not step, so it must still be the student.
+            runAdversarial(tiny(1).withAdversarialWarmup(true, 1000), out, false, teacher, student);
+        }
+        Map<String, Tensor> studentWeights = tensors(student.resolve(ModelStore.WEIGHTS), "");
+        assertThat(same(tensors(out.resolve(SidDistiller.STATE), "generator."), studentWeights)).isTrue();
+        assertThat(same(tensors(out.resolve(ModelStore.WEIGHTS), ""), studentWeights)).isTrue();
+        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student");
+        assertThat(info.extra()).containsEntry("initialized_from", "sid2a-student at step 2");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            assertThatThrownBy(() -> runAdversarial(adversarial(1), dir.resolve("sid2a-bad"), false, teacher, teacherDir))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a one-step student");
+        }
     }
 }
