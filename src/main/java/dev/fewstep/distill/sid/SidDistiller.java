@@ -229,8 +229,8 @@ public final class SidDistiller {
                     generatorMean = means.mean(1);
                     Map<String, Double> adversarialMeans = new LinkedHashMap<>();
                     if (config.adversarial()) {
-                        adversarialMeans.put("discriminator_loss", means.mean(2));
-                        adversarialMeans.put("generator_adversarial_loss", means.mean(3));
+                        adversarialMeans.put("discriminator_bce", means.mean(2));
+                        adversarialMeans.put("generator_bce", means.mean(3));
                     }
                     lastProbe = probeAndLog(probe, listener, iteration, seconds + elapsed, fakeMean, generatorMean,
                             adversarialMeans);
@@ -247,7 +247,7 @@ public final class SidDistiller {
 
         /**
          * One SiD (or SiDA) iteration; returns the reported fake and generator losses and, for SiDA, the
-         * discriminator and the generator's adversarial losses (NaN otherwise).
+         * discriminator's and the generator's binary cross entropies (NaN otherwise; ln 2 at chance).
          */
         private double[] iterate(long iteration) {
             Random random = new Random(config.seed() * 1_000_003L + iteration);
@@ -275,7 +275,7 @@ public final class SidDistiller {
                         result[0] = adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise);
                         return new SidLoss.Value(result[0].objective(), result[0].reported());
                     });
-                    values[2] = result[0].adversarial();
+                    values[2] = result[0].crossEntropy();
                 } else {
                     Conditioning conditioning = prompts(scope, random, dropout);
                     NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
@@ -301,7 +301,7 @@ public final class SidDistiller {
                                     generator.generate(z, conditioning), conditioning, sigma, noise, imagesSeen);
                             return new SidLoss.Value(result[0].objective(), result[0].reported());
                         });
-                        values[3] = result[0].adversarial();
+                        values[3] = result[0].crossEntropy();
                     } else {
                         values[1] = update(generatorNetwork, generatorAdam, config.generatorLearningRate(),
                                 () -> loss.generatorLoss(teacher.denoiser(), fake, generator.generate(z, conditioning),

@@ -45,8 +45,11 @@ public final class SidaLoss {
         this.sid = sid;
     }
 
-    /** A loss to back-propagate, its score part (DSM or SiD, as {@link SidLoss} reports it) and its adversarial part. */
-    public record Value(NDArray objective, double reported, double adversarial) {}
+    /**
+     * A loss to back-propagate, its score part (DSM or SiD, as {@link SidLoss} reports it) and the plain binary cross
+     * entropy of its adversarial part, averaged over logits (ln 2 = 0.693 when the discriminator cannot tell).
+     */
+    public record Value(NDArray objective, double reported, double crossEntropy) {}
 
     /**
      * The fake score network's DSM loss on generator samples plus the discriminator loss against real images.
@@ -63,9 +66,10 @@ public final class SidaLoss {
         Prediction prediction = predict(fake, target.add(scaledNoise), sigma, conditioning, config.guidanceFakeTrain());
         SidLoss.Value scoreMatching = sid.scoreMatching(prediction.denoised(), target, sigma);
         NDArray realLogits = fake.logits(realImages.add(scaledNoise), sigma, conditioning);
-        NDArray crossEntropy = Activation.softPlus(realLogits.neg()).mean().add(Activation.softPlus(prediction.logits()).mean());
-        NDArray discriminator = NativeMemory.times(crossEntropy.mul(sid.scoreMatchingWeight(sigma).mean()), 0.5);
-        return new Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(), discriminator.getFloat());
+        NDArray crossEntropy = NativeMemory.times(Activation.softPlus(realLogits.neg()).mean()
+                .add(Activation.softPlus(prediction.logits()).mean()), 0.5);
+        NDArray discriminator = crossEntropy.mul(sid.scoreMatchingWeight(sigma).mean());
+        return new Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(), crossEntropy.getFloat());
     }
 
     /**
@@ -84,12 +88,11 @@ public final class SidaLoss {
         long pixels = generated.size() / batch;
         NDArray crossEntropy = Activation.softPlus(prediction.logits().clip(-LOGIT_CLIP, LOGIT_CLIP).neg()).mean();
         NDArray adversarial = NativeMemory.times(crossEntropy.div(normalizer.reshape(-1)).mean(), pixels);
-        double adversarialValue = adversarial.getFloat();
         if (imagesSeen < 2 * config.adversarialWarmupImages()) {
-            return new Value(identity.objective(), identity.reported(), adversarialValue);
+            return new Value(identity.objective(), identity.reported(), crossEntropy.getFloat());
         }
         NDArray objective = NativeMemory.times(identity.objective().add(adversarial), 0.5);
-        return new Value(objective, identity.reported(), adversarialValue);
+        return new Value(objective, identity.reported(), crossEntropy.getFloat());
     }
 
     private record Prediction(NDArray denoised, NDArray logits) {}

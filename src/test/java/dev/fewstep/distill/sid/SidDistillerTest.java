@@ -197,8 +197,8 @@ class SidDistillerTest {
         assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
         List<Map<String, Object>> log = DistillLog.read(straight.resolve(DistillLog.FILE));
         Map<String, Object> last = log.get(log.size() - 1);
-        assertThat(((Number) last.get("discriminator_loss")).doubleValue()).isPositive();
-        assertThat(((Number) last.get("generator_adversarial_loss")).doubleValue()).isPositive();
+        assertThat(((Number) last.get("discriminator_bce")).doubleValue()).isPositive();
+        assertThat(((Number) last.get("generator_bce")).doubleValue()).isPositive();
         ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(straight.resolve(ModelStore.WEIGHTS)).metadata(), "student");
         assertThat(info.extra().get("method")).startsWith("SiDA");
         // A data-free state cannot be resumed as SiDA, and SiDA needs its images.

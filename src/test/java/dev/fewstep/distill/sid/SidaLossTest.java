@@ -98,7 +98,7 @@ class SidaLossTest {
                 value = sida.fakeLoss(fake, generated, real, c, sigma, noise);
                 collector.backward(value.objective());
             }
-            assertThat(value.adversarial()).isCloseTo(expectedDiscriminator, within(1e-4 * expectedDiscriminator));
+            assertThat(value.crossEntropy()).isCloseTo(crossEntropy / 2, within(1e-5));
             assertThat(value.reported()).isCloseTo(scoreMatching.reported(), within(1e-6));
             assertThat((double) value.objective().getFloat())
                     .isCloseTo(scoreMatching.objective().getFloat() + expectedDiscriminator, within(1e-3));
@@ -156,7 +156,8 @@ class SidaLossTest {
             }
             SidDistiller.zeroGradients(generatorNet);
             generatorNet.freezeParameters(true);
-            return List.of((double) value.objective().getFloat(), sidObjective, value.adversarial(), adversarial, gradient);
+            return List.of((double) value.objective().getFloat(), sidObjective, value.crossEntropy(), adversarial, gradient,
+                    crossEntropy);
         }
     }
 
@@ -171,7 +172,7 @@ class SidaLossTest {
             double sidObjective = (double) early.get(1);
             double adversarial = (double) early.get(3);
             assertThat(adversarial).isPositive();
-            assertThat((double) early.get(2)).isCloseTo(adversarial, within(1e-4 * adversarial));
+            assertThat((double) early.get(2)).isCloseTo((double) early.get(5), within(1e-5));
             assertThat((double) early.get(0)).isCloseTo(sidObjective, within(1e-5 * Math.abs(sidObjective) + 1e-6));
             assertThat((double) late.get(0)).isCloseTo(0.5 * (sidObjective + adversarial), within(1e-4 * adversarial));
             @SuppressWarnings("unchecked")
