@@ -37,9 +37,14 @@ public final class Adam {
         }
     }
 
-    /** Applies one update from the gradients that backward left on the parameters, then zeroes them. */
-    public void step(double learningRate) {
-        step(learningRate, Double.POSITIVE_INFINITY);
+    /**
+     * Applies one update from the gradients that backward left on the parameters, then zeroes them. A non-finite
+     * gradient skips the update (the gradients are zeroed, nothing else changes).
+     *
+     * @return the gradient's global L2 norm; not finite when the update was skipped
+     */
+    public double step(double learningRate) {
+        return step(learningRate, Double.POSITIVE_INFINITY);
     }
 
     /**

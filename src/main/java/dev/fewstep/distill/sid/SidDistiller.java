@@ -4,10 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.EdmDenoiser;
@@ -18,7 +15,6 @@ import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
-import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.text.TextEncoder;
 import dev.fewstep.train.Adam;
@@ -366,11 +362,16 @@ public final class SidDistiller {
                         collector.backward(value.objective());
                     }
                 }
-                if (Double.isFinite(value.reported()) && gradientsFinite(network)) {
-                    adam.step(learningRate);
+                boolean stepped;
+                if (Double.isFinite(value.reported())) {
+                    stepped = Double.isFinite(adam.step(learningRate)); // a non-finite gradient is dropped by Adam
+                } else {
+                    adam.zeroGradients();
+                    stepped = false;
+                }
+                if (stepped) {
                     skippedInARow = 0;
                 } else {
-                    zeroGradients(network);
                     skippedTotal++;
                     if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
                         throw new IllegalStateException("distillation diverged: " + skippedInARow
@@ -526,33 +527,6 @@ public final class SidDistiller {
             }
         });
         return out;
-    }
-
-    static boolean gradientsFinite(Block block) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray weight = p.getValue().getArray();
-            try (NDManager scratch = weight.getManager().newSubManager()) {
-                NDArray gradient = weight.getGradient();
-                gradient.attach(scratch);
-                NDArray total = gradient.abs().sum();
-                total.attach(scratch);
-                if (!Float.isFinite(total.getFloat())) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    static void zeroGradients(Block block) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray weight = p.getValue().getArray();
-            try (NDManager scratch = weight.getManager().newSubManager()) {
-                NDArray gradient = weight.getGradient();
-                gradient.attach(scratch);
-                NativeMemory.zero(gradient);
-            }
-        }
     }
 
     /** SHA-256 of a file, hex: identifies the exact teacher weights a student was distilled from. */

@@ -15,6 +15,7 @@ import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
+import dev.fewstep.train.Adam;
 import dev.fewstep.nn.UNetConfig;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +68,7 @@ class SidLossTest {
                     maxGradient = Math.max(maxGradient, Math.abs(x));
                 }
             }
-            SidDistiller.zeroGradients(generatorNet);
+            new Adam(generatorNet, manager, 0, 0.999, 1e-8).zeroGradients();
             generatorNet.freezeParameters(true);
             return new double[] {value, maxGradient, finite ? 1 : 0};
         }
@@ -107,29 +108,6 @@ class SidLossTest {
             double[] guided = generatorLossAndGradient(SidConfig.defaults().withGuidance(3, 1, 1), teacher, fake, generator, manager);
             assertThat(guided[1]).isGreaterThan(same[1] * 1e3);
             System.out.printf("max |gradient|: fake = teacher %.3g, drifted fake %.3g, teacher guided %.3g%n", same[1], drifted[1], guided[1]);
-        }
-    }
-
-    @Test
-    void nonFiniteGradientsAreDetectedAndZeroedInPlace() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            UNet net = network(manager, 4);
-            try (NDManager scope = manager.newSubManager();
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray x = scope.randomNormal(new Shape(1, 1, 32, 32));
-                NDArray out = new EdmDenoiser(net).denoise(x, scope.ones(new Shape(1)), prompts(scope, 1));
-                collector.backward(out.sum().mul(Float.NaN));
-            }
-            assertThat(SidDistiller.gradientsFinite(net)).isFalse();
-            SidDistiller.zeroGradients(net);
-            assertThat(SidDistiller.gradientsFinite(net)).isTrue();
-            for (Pair<String, Parameter> p : net.getParameters()) {
-                try (NDManager scratch = manager.newSubManager()) {
-                    NDArray g = p.getValue().getArray().getGradient();
-                    g.attach(scratch);
-                    assertThat(g.abs().sum().getFloat()).isZero();
-                }
-            }
         }
     }
 

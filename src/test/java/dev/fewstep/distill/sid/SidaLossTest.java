@@ -14,6 +14,7 @@ import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.nn.UNetConfig;
+import dev.fewstep.train.Adam;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class SidaLossTest {
                 }
             }
             assertThat(maxGradient).isGreaterThan(0);
-            SidDistiller.zeroGradients(fakeNet);
+            new Adam(fakeNet, manager, 0, 0.999, 1e-8).zeroGradients();
         }
     }
 
@@ -154,7 +155,7 @@ class SidaLossTest {
                     gradient.add(g);
                 }
             }
-            SidDistiller.zeroGradients(generatorNet);
+            new Adam(generatorNet, manager, 0, 0.999, 1e-8).zeroGradients();
             generatorNet.freezeParameters(true);
             return List.of((double) value.objective().getFloat(), sidObjective, value.crossEntropy(), adversarial, gradient,
                     crossEntropy);
