@@ -20,13 +20,15 @@ import java.util.Map;
  * @param scoreName "promptAccuracy" (classifier) or "alignment" (CLIP)
  * @param score the mean prompt score of the samples
  * @param referenceScore the same score on real reference images: the ceiling
+ * @param mismatchedScore the samples' score under other samples' prompts (image i against the prompt of sample
+ *     i + n/2): what a generator that ignores its prompt gets; score minus this is how much the prompt is followed
  * @param generationSeconds time spent generating (what images/s is computed from)
  * @param totalSeconds the whole evaluation: generation, features and metrics
  */
 public record EvalResult(
         String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
         double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
-        double floorRecall, String scoreName, double score, double referenceScore, String features, String reference,
+        double floorRecall, String scoreName, double score, double referenceScore, double mismatchedScore, String features, String reference,
         int referenceCount, double generationSeconds, double totalSeconds) {
 
     public double imagesPerSecond() {
@@ -55,6 +57,7 @@ public record EvalResult(
         m.put("promptAccuracy", scoreName.equals("promptAccuracy") ? score : null);
         m.put("alignment", scoreName.equals("alignment") ? score : null);
         m.put("referenceScore", referenceScore);
+        m.put("mismatchedScore", mismatchedScore);
         m.put("features", features);
         m.put("reference", reference);
         m.put("referenceCount", referenceCount);

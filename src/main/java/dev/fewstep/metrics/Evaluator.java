@@ -87,19 +87,26 @@ public final class Evaluator {
         }
         float[] generated = features.features(pixels, n);
         float[] scores = features.promptScores(pixels, n, prompts);
+        List<String> mismatched = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            mismatched.add(prompts.get((i + n / 2) % n));
+        }
+        float[] mismatchedScores = features.promptScores(pixels, n, mismatched);
         double fid = FrechetDistance.between(GaussianStatistics.of(generated, n, reference.dim()), referenceStatistics);
         ReferenceSet.Selection real = reference.selectReference(promptIndex);
         PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());
         Floor floor = floor(n);
         double scoreSum = 0;
-        for (float s : scores) {
-            scoreSum += s;
+        double mismatchedSum = 0;
+        for (int i = 0; i < n; i++) {
+            scoreSum += scores[i];
+            mismatchedSum += mismatchedScores[i];
         }
         boolean oneStep = model.info().isOneStep();
         return new EvalResult(model.name(), model.info().kind(), model.info().step(), oneStep ? null : settings.sampler(),
                 oneStep ? 1 : settings.steps(), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
                 pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), scoreSum / n,
-                reference.referenceScore(), features.name(), reference.description(), reference.referenceCount(),
+                reference.referenceScore(), mismatchedSum / n, features.name(), reference.description(), reference.referenceCount(),
                 generationSeconds, (System.nanoTime() - start) / 1e9);
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandTest {
     static final List<String> FIELDS = List.of("model", "kind", "modelStep", "sampler", "steps", "cfg", "nfe", "n", "seed",
             "fid", "fidFloor", "floorCount", "precision", "recall", "floorPrecision", "floorRecall", "promptAccuracy",
-            "alignment", "referenceScore", "features", "reference", "referenceCount", "seconds", "imagesPerSecond",
+            "alignment", "referenceScore", "mismatchedScore", "features", "reference", "referenceCount", "seconds", "imagesPerSecond",
             "totalSeconds");
 
     @TempDir
@@ -110,6 +110,7 @@ class EvalCommandTest {
         assertThat(json.get("promptAccuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(json.get("alignment").isNull()).isTrue();
         assertThat(json.get("referenceScore").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("mismatchedScore").asDouble()).isBetween(0.0, 1.0);
         assertThat(json.get("reference").asText()).isEqualTo("fixture patterns");
         assertThat(first.out()).contains("FID", "precision", "recall", "prompt accuracy", "images/s");
 
