@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
                         teacher.name(), grid.size() + distilled.size(), n, seed, cfg, features.name());
                 Benchmark.Report report = Benchmark.run(teacher, grid, distilled,
                         name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, base, date, new BarListener());
-                String stem = teacher.name() + "-" + date;
+                String stem = freeStem(out, teacher.name() + "-" + date + "-n" + n);
                 Path json = out.resolve(stem + ".json");
                 Path png = out.resolve(stem + "-fid.png");
                 Benchmark.writeJson(report, json);
@@ -87,6 +87,15 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code stem}, or {@code stem-2}, {@code stem-3}, ... so that an earlier run's results are never overwritten. */
+    static String freeStem(Path out, String stem) {
+        String candidate = stem;
+        for (int i = 2; Files.exists(out.resolve(candidate + ".json")); i++) {
+            candidate = stem + "-" + i;
+        }
+        return candidate;
     }
 
     /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */

@@ -153,7 +153,7 @@ class EvalCommandTest {
         try (var files = Files.list(out)) {
             json = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
         }
-        assertThat(json.getFileName().toString()).startsWith("tiny-teacher-");
+        assertThat(json.getFileName().toString()).startsWith("tiny-teacher-").endsWith("-n8.json");
         Path png = out.resolve(json.getFileName().toString().replace(".json", "-fid.png"));
         assertThat(Files.size(png)).isPositive();
         JsonNode report = new ObjectMapper().readTree(json.toFile());
@@ -172,5 +172,12 @@ class EvalCommandTest {
             }
         }
         assertThat(r.out()).contains("| method | sampler |", "| tiny-sid | one-step |", "real (floor)");
+        // A second run the same day keeps the first run's files.
+        Run again = run("bench", "--model", "tiny-teacher", "--features", "tiny-features", "--n", "8", "--samplers", "euler",
+                "--nfe", "1", "--no-distilled", "--out", out.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(json).isRegularFile();
+        assertThat(out.resolve(json.getFileName().toString().replace(".json", "-2.json"))).isRegularFile();
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("rows").size()).isEqualTo(4);
     }
 }
