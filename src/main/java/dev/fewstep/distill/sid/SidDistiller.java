@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.data.ImageDataset;
+import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
@@ -259,27 +259,18 @@ public final class SidDistiller {
             // so no graph is recorded for it); with SiDA also the discriminator loss against real images.
             try (NDManager scope = manager.newSubManager()) {
                 double dropout = config.fakeUsesGuidance() ? config.promptDropout() : 0;
-                if (config.adversarial()) {
-                    int[] images = random.ints(config.batch(), 0, realData.count()).toArray();
-                    Conditioning conditioning = realPrompts(scope, images, random, dropout);
-                    NDArray real = realImages(scope, images);
-                    NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
-                    NDArray sigma = loss.sampleFakeSigma(scope, batch);
-                    NDArray noise = scope.randomNormal(imageShape);
-                    SidaLoss.Value[] result = new SidaLoss.Value[1];
-                    values[0] = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> {
-                        result[0] = adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise);
-                        return new SidLoss.Value(result[0].objective(), result[0].reported());
-                    });
-                    values[2] = result[0].crossEntropy();
-                } else {
-                    Conditioning conditioning = prompts(scope, random, dropout);
-                    NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
-                    NDArray sigma = loss.sampleFakeSigma(scope, batch);
-                    NDArray noise = scope.randomNormal(imageShape);
-                    values[0] = update(fakeNetwork, fakeAdam, config.fakeLearningRate(),
-                            () -> loss.fakeLoss(fake, generated, conditioning, sigma, noise));
-                }
+                int[] images = config.adversarial() ? random.ints(config.batch(), 0, realData.count()).toArray() : null;
+                Conditioning conditioning = images != null ? realPrompts(scope, images, random, dropout)
+                        : prompts(scope, random, dropout);
+                NDArray real = images != null ? realImages(scope, images) : null;
+                NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
+                NDArray sigma = loss.sampleFakeSigma(scope, batch);
+                NDArray noise = scope.randomNormal(imageShape);
+                SidLoss.Value value = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> real != null
+                        ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise)
+                        : loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+                values[0] = value.reported();
+                values[2] = value.crossEntropy();
             }
 
             // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. SiDA's
@@ -290,19 +281,15 @@ public final class SidDistiller {
                     NDArray z = scope.randomNormal(imageShape);
                     NDArray sigma = loss.sampleGeneratorSigma(scope, batch);
                     NDArray noise = scope.randomNormal(imageShape);
-                    if (config.adversarial()) {
-                        SidaLoss.Value[] result = new SidaLoss.Value[1];
-                        values[1] = update(generatorNetwork, generatorAdam, config.generatorLearningRate(), () -> {
-                            result[0] = adversarialLoss.generatorLoss(teacher.denoiser(), fake,
-                                    generator.generate(z, conditioning), conditioning, sigma, noise, imagesSeen);
-                            return new SidLoss.Value(result[0].objective(), result[0].reported());
-                        });
-                        values[3] = result[0].crossEntropy();
-                    } else {
-                        values[1] = update(generatorNetwork, generatorAdam, config.generatorLearningRate(),
-                                () -> loss.generatorLoss(teacher.denoiser(), fake, generator.generate(z, conditioning),
-                                        conditioning, sigma, noise));
-                    }
+                    SidLoss.Value value = update(generatorNetwork, generatorAdam, config.generatorLearningRate(), () -> {
+                        NDArray generated = generator.generate(z, conditioning);
+                        return config.adversarial()
+                                ? adversarialLoss.generatorLoss(teacher.denoiser(), fake, generated, conditioning, sigma,
+                                        noise, imagesSeen)
+                                : loss.generatorLoss(teacher.denoiser(), fake, generated, conditioning, sigma, noise);
+                    });
+                    values[1] = value.reported();
+                    values[3] = value.crossEntropy();
                 }
             }
             ema.update(imagesSeen, config.batch());
@@ -351,8 +338,9 @@ public final class SidDistiller {
         /**
          * Differentiates one loss with respect to {@code network} only and takes an Adam step. A non-finite loss or
          * gradient skips the step (SiD's code drops NaN samples and zeroes NaN gradients; we skip the whole update).
+         * Returns the loss, whose values are reported whether or not the step was taken.
          */
-        private double update(UNet network, Adam adam, double learningRate, Supplier<SidLoss.Value> lossFunction) {
+        private SidLoss.Value update(UNet network, Adam adam, double learningRate, Supplier<SidLoss.Value> lossFunction) {
             network.freezeParameters(false);
             try {
                 SidLoss.Value value;
@@ -379,7 +367,7 @@ public final class SidDistiller {
                                 + " with a smaller learning rate");
                     }
                 }
-                return value.reported();
+                return value;
             } finally {
                 network.freezeParameters(true);
             }

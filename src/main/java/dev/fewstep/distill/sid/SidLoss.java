@@ -55,8 +55,15 @@ public final class SidLoss {
         this.sigmaData = sigmaData;
     }
 
-    /** A loss to back-propagate and the value to report. */
-    public record Value(NDArray objective, double reported) {}
+    /**
+     * A loss to back-propagate, the value to report and, for SiDA ({@link SidaLoss}), the plain binary cross entropy
+     * of its adversarial part averaged over logits (ln 2 = 0.693 when the discriminator cannot tell); NaN for SiD.
+     */
+    public record Value(NDArray objective, double reported, double crossEntropy) {
+        public Value(NDArray objective, double reported) {
+            this(objective, reported, Double.NaN);
+        }
+    }
 
     /**
      * sigma_t for the generator loss: t ~ U(0, t_max / 1000), sigma_t = (sigma_max^(1/rho) + (1 - t)

@@ -46,12 +46,6 @@ public final class SidaLoss {
     }
 
     /**
-     * A loss to back-propagate, its score part (DSM or SiD, as {@link SidLoss} reports it) and the plain binary cross
-     * entropy of its adversarial part, averaged over logits (ln 2 = 0.693 when the discriminator cannot tell).
-     */
-    public record Value(NDArray objective, double reported, double crossEntropy) {}
-
-    /**
      * The fake score network's DSM loss on generator samples plus the discriminator loss against real images.
      *
      * @param generated x_g, without gradient
@@ -59,7 +53,7 @@ public final class SidaLoss {
      * @param sigma (B) from {@link SidLoss#sampleFakeSigma}
      * @param noise unit Gaussian noise, shared by both diffused batches
      */
-    public Value fakeLoss(EdmDenoiser fake, NDArray generated, NDArray realImages, Conditioning conditioning,
+    public SidLoss.Value fakeLoss(EdmDenoiser fake, NDArray generated, NDArray realImages, Conditioning conditioning,
             NDArray sigma, NDArray noise) {
         NDArray target = generated.stopGradient();
         NDArray scaledNoise = noise.mul(sigma.reshape(-1, 1, 1, 1));
@@ -69,7 +63,7 @@ public final class SidaLoss {
         NDArray crossEntropy = NativeMemory.times(Activation.softPlus(realLogits.neg()).mean()
                 .add(Activation.softPlus(prediction.logits()).mean()), 0.5);
         NDArray discriminator = crossEntropy.mul(sid.scoreMatchingWeight(sigma).mean());
-        return new Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(), crossEntropy.getFloat());
+        return new SidLoss.Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(), crossEntropy.getFloat());
     }
 
     /**
@@ -77,7 +71,7 @@ public final class SidaLoss {
      *
      * @param imagesSeen images the generator has been trained on before this update (for the warm-up)
      */
-    public Value generatorLoss(Denoiser teacher, EdmDenoiser fake, NDArray generated, Conditioning conditioning,
+    public SidLoss.Value generatorLoss(Denoiser teacher, EdmDenoiser fake, NDArray generated, Conditioning conditioning,
             NDArray sigma, NDArray noise, long imagesSeen) {
         NDArray noisy = generated.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
         NDArray real = new Guidance(conditioning, config.guidanceTeacher()).denoise(teacher, noisy, sigma); // f_phi
@@ -89,10 +83,10 @@ public final class SidaLoss {
         NDArray crossEntropy = Activation.softPlus(prediction.logits().clip(-LOGIT_CLIP, LOGIT_CLIP).neg()).mean();
         NDArray adversarial = NativeMemory.times(crossEntropy.div(normalizer.reshape(-1)).mean(), pixels);
         if (imagesSeen < 2 * config.adversarialWarmupImages()) {
-            return new Value(identity.objective(), identity.reported(), crossEntropy.getFloat());
+            return new SidLoss.Value(identity.objective(), identity.reported(), crossEntropy.getFloat());
         }
         NDArray objective = NativeMemory.times(identity.objective().add(adversarial), 0.5);
-        return new Value(objective, identity.reported(), crossEntropy.getFloat());
+        return new SidLoss.Value(objective, identity.reported(), crossEntropy.getFloat());
     }
 
     private record Prediction(NDArray denoised, NDArray logits) {}

@@ -94,7 +94,7 @@ class SidaLossTest {
             double expectedDiscriminator = 0.5 * weight * crossEntropy;
 
             fakeNet.freezeParameters(false);
-            SidaLoss.Value value;
+            SidLoss.Value value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 value = sida.fakeLoss(fake, generated, real, c, sigma, noise);
                 collector.backward(value.objective());
@@ -144,7 +144,7 @@ class SidaLossTest {
             double sidObjective = sid.generatorLoss(teacherDenoiser, fake, x, c, sigma, noise).objective().getFloat();
 
             generatorNet.freezeParameters(false);
-            SidaLoss.Value value;
+            SidLoss.Value value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 value = sida.generatorLoss(teacherDenoiser, fake, generator.generate(z, c), c, sigma, noise, imagesSeen);
                 collector.backward(value.objective());
