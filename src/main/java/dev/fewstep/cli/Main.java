@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "fewstep",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help, as the error hint promises
         version = "fewstep 0.1.0",
         description = "Train diffusion models, distil them into few-step generators, and serve them.",
         subcommands = {
@@ -56,7 +57,7 @@ public final class Main implements Runnable {
         });
         commandLine.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("fewstep: " + e.getMessage());
-            e.getCommandLine().getErr().println("(see: fewstep " + e.getCommandLine().getCommandName() + " --help)");
+            e.getCommandLine().getErr().println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         return commandLine.execute(args);

@@ -20,8 +20,9 @@ import java.util.Map;
  * @param scoreName "promptAccuracy" (classifier) or "alignment" (CLIP)
  * @param score the mean prompt score of the samples
  * @param referenceScore the same score on real reference images: the ceiling
- * @param mismatchedScore the samples' score under other samples' prompts (image i against the prompt of sample
- *     i + n/2): what a generator that ignores its prompt gets; score minus this is how much the prompt is followed
+ * @param mismatchedScore the samples' score under prompts that are not theirs (each against the prompt half the
+ *     vocabulary away, {@link PromptSpread#mismatched}): score minus this is how much the prompt is followed; NaN
+ *     for a one-prompt vocabulary
  * @param generationSeconds time spent generating (what images/s is computed from)
  * @param totalSeconds the whole evaluation: generation, features and metrics
  */

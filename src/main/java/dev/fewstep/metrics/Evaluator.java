@@ -4,6 +4,7 @@ import dev.fewstep.generate.Generation;
 import dev.fewstep.metrics.features.FeatureModel;
 import dev.fewstep.model.DiffusionModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +88,16 @@ public final class Evaluator {
         }
         float[] generated = features.features(pixels, n);
         float[] scores = features.promptScores(pixels, n, prompts);
-        List<String> mismatched = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            mismatched.add(prompts.get((i + n / 2) % n));
+        float[] mismatchedScores = new float[n];
+        if (reference.prompts().size() > 1) {
+            List<String> mismatched = new ArrayList<>(n);
+            for (int p : PromptSpread.mismatched(promptIndex, reference.prompts().size())) {
+                mismatched.add(reference.prompts().get(p));
+            }
+            mismatchedScores = features.promptScores(pixels, n, mismatched);
+        } else {
+            Arrays.fill(mismatchedScores, Float.NaN);
         }
-        float[] mismatchedScores = features.promptScores(pixels, n, mismatched);
         double fid = FrechetDistance.between(GaussianStatistics.of(generated, n, reference.dim()), referenceStatistics);
         ReferenceSet.Selection real = reference.selectReference(promptIndex);
         PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());

@@ -18,4 +18,20 @@ public final class PromptSpread {
         }
         return out;
     }
+
+    /**
+     * A different prompt for every sample, to score samples against prompts that are not theirs: the prompt half
+     * the vocabulary away from its own, (p + P/2) mod P. (Shifting samples by n/2 instead would pair a sample with
+     * its own prompt whenever P divides n/2, as for 10 classes and n = 1000.)
+     */
+    public static int[] mismatched(int[] indices, int promptCount) {
+        if (promptCount < 2) {
+            throw new IllegalArgumentException("a vocabulary of " + promptCount + " prompt has no other prompt to mismatch with");
+        }
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = (indices[i] + promptCount / 2) % promptCount;
+        }
+        return out;
+    }
 }

@@ -9,6 +9,13 @@ import dev.fewstep.diffusion.Denoiser;
  * lambda = -ln sigma. Each step after the first extrapolates the denoised estimate linearly from the last
  * two, D = (1 + 1/(2r)) D_i - 1/(2r) D_{i-1}, r = h_{i-1} / h_i; the step itself is the exact exponential
  * integrator x' = (sigma'/sigma) x - (e^{-h} - 1) D. One network evaluation per step.
+ *
+ * <p>It runs on the Karras schedule like k-diffusion's {@code sample_dpmpp_2m}: the last evaluation is at sigma_min,
+ * where the denoiser nearly returns its input, so 2 steps give the 1-step image. The paper's discretisation (N
+ * evaluations above sigma_min, the solver stopping at sigma_min) was measured against it on the fashion teacher
+ * (cfg 2, n = 1000, same seeds; models/README.md): FID 22.3 / 11.5 / 5.00 at 2 / 4 / 8 NFE with a first-order last
+ * step, 39.1 / 14.6 at 2 / 4 with the second-order one, against 10.6 / 4.80 at 4 / 8 here (2 NFE: 34.9 at
+ * n = 5000); better only at 2 NFE.
  */
 public final class DpmSolverPlusPlus2M implements Sampler {
 

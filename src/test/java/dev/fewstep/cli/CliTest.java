@@ -109,4 +109,19 @@ class CliTest {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("generate").contains("train");
     }
+
+    @Test
+    void everyCommandTakesTheHelpTheErrorHintPointsTo() {
+        Run missing = run("eval");
+        assertThat(missing.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(missing.err()).contains("Missing required option").contains("fewstep eval --help");
+        assertThat(run("distill", "sid").err()).contains("(see: fewstep distill sid --help)");
+        for (String[] command : new String[][] {{"eval"}, {"bench"}, {"distill", "sid"}, {"train"}, {"generate"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Run help = run(args);
+            assertThat(help.exit()).as(String.join(" ", args) + ": " + help.err()).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).contains("Usage: fewstep " + String.join(" ", command));
+        }
+    }
 }
