@@ -58,7 +58,7 @@ public record EvalResult(
         m.put("promptAccuracy", scoreName.equals("promptAccuracy") ? score : null);
         m.put("alignment", scoreName.equals("alignment") ? score : null);
         m.put("referenceScore", referenceScore);
-        m.put("mismatchedScore", mismatchedScore);
+        m.put("mismatchedScore", Double.isNaN(mismatchedScore) ? null : mismatchedScore); // null: no other prompt
         m.put("features", features);
         m.put("reference", reference);
         m.put("referenceCount", referenceCount);
