@@ -4,7 +4,6 @@ import dev.fewstep.generate.Generation;
 import dev.fewstep.metrics.features.FeatureModel;
 import dev.fewstep.model.DiffusionModel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,7 @@ public final class Evaluator {
         long start = System.nanoTime();
         int n = settings.n();
         int[] promptIndex = PromptSpread.indices(n, reference.prompts().size());
-        List<String> prompts = new ArrayList<>(n);
-        for (int p : promptIndex) {
-            prompts.add(reference.prompts().get(p));
-        }
+        List<String> prompts = promptsAt(promptIndex, reference.prompts());
         float[] pixels = null;
         int nfe = 0;
         double generationSeconds = 0;
@@ -88,31 +84,34 @@ public final class Evaluator {
         }
         float[] generated = features.features(pixels, n);
         float[] scores = features.promptScores(pixels, n, prompts);
-        float[] mismatchedScores = new float[n];
-        if (reference.prompts().size() > 1) {
-            List<String> mismatched = new ArrayList<>(n);
-            for (int p : PromptSpread.mismatched(promptIndex, reference.prompts().size())) {
-                mismatched.add(reference.prompts().get(p));
-            }
-            mismatchedScores = features.promptScores(pixels, n, mismatched);
-        } else {
-            Arrays.fill(mismatchedScores, Float.NaN);
-        }
+        int vocabulary = reference.prompts().size();
+        double mismatchedScore = vocabulary < 2 ? Double.NaN : mean(features.promptScores(pixels, n,
+                promptsAt(PromptSpread.mismatched(promptIndex, vocabulary), reference.prompts())));
         double fid = FrechetDistance.between(GaussianStatistics.of(generated, n, reference.dim()), referenceStatistics);
         ReferenceSet.Selection real = reference.selectReference(promptIndex);
         PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());
         Floor floor = floor(n);
-        double scoreSum = 0;
-        double mismatchedSum = 0;
-        for (int i = 0; i < n; i++) {
-            scoreSum += scores[i];
-            mismatchedSum += mismatchedScores[i];
-        }
         boolean oneStep = model.info().isOneStep();
         return new EvalResult(model.name(), model.info().kind(), model.info().step(), oneStep ? null : settings.sampler(),
                 oneStep ? 1 : settings.steps(), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
-                pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), scoreSum / n,
-                reference.referenceScore(), mismatchedSum / n, features.name(), reference.description(), reference.referenceCount(),
+                pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), mean(scores),
+                reference.referenceScore(), mismatchedScore, features.name(), reference.description(), reference.referenceCount(),
                 generationSeconds, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static List<String> promptsAt(int[] indices, List<String> vocabulary) {
+        List<String> out = new ArrayList<>(indices.length);
+        for (int p : indices) {
+            out.add(vocabulary.get(p));
+        }
+        return out;
+    }
+
+    private static double mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum / values.length;
     }
 }
