@@ -71,6 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 rows.addAll(loaded.info().prompts());
             }
+            double warmUp = Generation.warmUp(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<Generation.Result> results = new ArrayList<>();
             for (String prompt : rows) {
@@ -88,9 +89,10 @@ final class GenerateCommand implements Callable<Integer> {
             Images.writePng(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(), columns), scale), out);
             String method = loaded.info().isOneStep() ? "one-step " + loaded.info().kind() : sampler + " " + steps + " steps, cfg " + cfg;
             int count = rows.size() * n;
-            System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s%n", out, count,
+            System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s"
+                    + " (after a %.2f s warm-up evaluation)%n", out, count,
                     rows.size() == 1 ? "\"" + rows.get(0) + "\"" : rows.size() + " prompts", loaded.name(), method, seconds,
-                    first.nfe(), count / seconds);
+                    first.nfe(), count / seconds, warmUp);
         }
         return 0;
     }

@@ -42,4 +42,18 @@ class GenerationTest {
             assertThat(recordingAfter.get()).as("the thread's own setting is restored").isTrue();
         }
     }
+
+    @Test
+    void theWarmUpIsOneEvaluationAndLeavesTheNextImagesAsTheyWere(@TempDir Path dir) throws Exception {
+        Path folder = TinyModels.teacher(dir, "t", 1);
+        Generation.Result cold;
+        try (DiffusionModel teacher = DiffusionModel.load(folder)) {
+            cold = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
+        }
+        try (DiffusionModel teacher = DiffusionModel.load(folder)) {
+            assertThat(Generation.warmUp(teacher)).isPositive();
+            Generation.Result warm = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
+            assertThat(warm.pixels()).containsExactly(cold.pixels());
+        }
+    }
 }
