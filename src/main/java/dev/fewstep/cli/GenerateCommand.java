@@ -71,7 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 rows.addAll(loaded.info().prompts());
             }
-            double warmUp = Generation.warmUp(loaded);
+            double warmUp = Generation.warmUp(loaded).seconds();
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<Generation.Result> results = new ArrayList<>();
             for (String prompt : rows) {

@@ -85,14 +85,12 @@ public final class Generation {
     }
 
     /**
-     * One untimed network evaluation on one image. PyTorch's first call in a process sets up its kernels and memory
-     * pools (0.2-0.4 s for the 28x28 U-Net on one core, measured), which would otherwise be charged to the first
-     * request: callers that report images/s run this first and report its seconds on their own.
-     *
-     * @return the seconds the evaluation took
+     * One network evaluation on one image (Euler, one step, no guidance). PyTorch's first call in a process sets up
+     * its kernels and memory pools (0.15-0.4 s for the Fashion U-Net, measured), which would otherwise be charged to
+     * the first request: callers that report images/s run this first and report its seconds on their own.
      */
-    public static double warmUp(DiffusionModel model) {
-        return generate(model, new GenerateRequest("warm up", "euler", 1, 1.0, 0, 1)).seconds();
+    public static Result warmUp(DiffusionModel model) {
+        return generate(model, new GenerateRequest("warm up", "euler", 1, 1.0, 0, 1));
     }
 
     /** Unit Gaussian noise, image i from {@code new Random(firstSeed + i)}: independent of batch size and engine. */

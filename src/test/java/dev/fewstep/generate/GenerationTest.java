@@ -51,7 +51,10 @@ class GenerationTest {
             cold = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
         }
         try (DiffusionModel teacher = DiffusionModel.load(folder)) {
-            assertThat(Generation.warmUp(teacher)).isPositive();
+            Generation.Result warmUp = Generation.warmUp(teacher);
+            assertThat(warmUp.nfe()).isEqualTo(1);
+            assertThat(warmUp.count()).isEqualTo(1);
+            assertThat(warmUp.seconds()).isPositive();
             Generation.Result warm = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
             assertThat(warm.pixels()).containsExactly(cold.pixels());
         }
