@@ -189,20 +189,22 @@ public record SidConfig(
     }
 
     /**
-     * Whether a run with this config may continue a run saved with {@code saved}: everything that shapes the
-     * optimisation must match; the length of the run and the checkpoint and probe intervals may change.
+     * Whether a run with this config may continue a run saved with {@code saved}: the loss, guidance, batch,
+     * optimiser and seed must match; the length of the run, the checkpoint and probe intervals and the two learning
+     * rates may change (a lower learning rate for the last stretch of a run; the log records the rates of each
+     * interval).
      */
     public boolean continues(SidConfig saved) {
-        return saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery).equals(this);
+        return resumable(saved).equals(this);
     }
 
     /**
      * The settings that keep a run from continuing {@code saved}, "name saved -> asked", e.g. {@code alpha 1.2 -> 1.0},
-     * for error messages (the run length and intervals may change, so they are not listed).
+     * for error messages (what may change is not listed).
      */
     public String differencesFrom(SidConfig saved) {
         var asked = JSON.valueToTree(this);
-        var before = JSON.valueToTree(saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery));
+        var before = JSON.valueToTree(resumable(saved));
         List<String> differences = new ArrayList<>();
         asked.fieldNames().forEachRemaining(name -> {
             if (!asked.get(name).equals(before.get(name))) {
@@ -210,6 +212,12 @@ public record SidConfig(
             }
         });
         return String.join(", ", differences);
+    }
+
+    /** {@code saved} with what a resumed run may change taken from this config. */
+    private SidConfig resumable(SidConfig saved) {
+        return saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery)
+                .withLearningRates(generatorLearningRate, fakeLearningRate);
     }
 
     public String toJson() {

@@ -397,6 +397,8 @@ public final class SidDistiller {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("iteration", iteration);
             line.put("seconds", Math.round(seconds * 10) / 10.0);
+            line.put("generator_lr", config.generatorLearningRate()); // of the interval ending here (--resume may lower it)
+            line.put("fake_lr", config.fakeLearningRate());
             if (Double.isFinite(fakeMean)) {
                 line.put("fake_loss", fakeMean);
             }
@@ -471,7 +473,7 @@ public final class SidDistiller {
             initializedFrom = saved.extra().get("initialized_from");
             if (!config.continues(savedConfig)) {
                 throw new CheckpointException(statePath + " was distilled with other settings: "
-                        + config.differencesFrom(savedConfig) + " (only iterations and intervals may change on --resume)");
+                        + config.differencesFrom(savedConfig) + " (only iterations, intervals and learning rates may change on --resume)");
             }
             if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
                 throw new CheckpointException(statePath + " was distilled from a different teacher (its weights changed"

@@ -125,13 +125,32 @@ class SidDistillerTest {
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(2), out, false, teacher);
             assertThatThrownBy(() -> run(tiny(4).withAlpha(1.0), out, true, teacher))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("alpha 1.2 -> 1.0 (only iterations and intervals");
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("alpha 1.2 -> 1.0 (only iterations, intervals and learning rates");
             assertThatThrownBy(() -> run(tiny(4), out, false, teacher))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
         }
         assertThatThrownBy(() -> new SidDistiller(tiny(2), teacherDir, teacherDir).distill(false, DistillListener.NONE, IntervalProbe.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tiny(2).withBatch(0).validated()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void resumeMayLowerTheLearningRatesAndTheLogRecordsThemPerInterval() throws IOException {
+        Path out = dir.resolve("decayed");
+        SidConfig first = tiny(2);
+        SidConfig later = tiny(4).withLearningRates(first.generatorLearningRate() / 5, first.fakeLearningRate() / 10);
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(first, out, false, teacher);
+            assertThat(run(later, out, true, teacher).iterations()).isEqualTo(4);
+        }
+        List<Map<String, Object>> lines = DistillLog.read(out.resolve(DistillLog.FILE));
+        assertThat(lines).extracting(line -> ((Number) line.get("generator_lr")).doubleValue())
+                .containsExactly(first.generatorLearningRate(), first.generatorLearningRate(), later.generatorLearningRate());
+        assertThat(lines).extracting(line -> ((Number) line.get("fake_lr")).doubleValue())
+                .containsExactly(first.fakeLearningRate(), first.fakeLearningRate(), later.fakeLearningRate());
+        SidConfig saved = SidConfig.fromJson(ModelInfo.fromMetadata(
+                SafeTensors.read(out.resolve(SidDistiller.STATE)).metadata(), "x").extra().get("sid"), "x");
+        assertThat(saved).isEqualTo(later);
     }
 
     @Test
