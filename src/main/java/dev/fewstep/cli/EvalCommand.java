@@ -97,11 +97,11 @@ final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  precision        %8.3f   (real: %.3f)%n", r.precision(), r.floorPrecision());
         System.out.printf(Locale.ROOT, "  recall           %8.3f   (real: %.3f)%n", r.recall(), r.floorRecall());
         if (r.scoreName().equals("promptAccuracy")) {
-            System.out.printf(Locale.ROOT, "  prompt accuracy  %8.3f   (real reference images: %.3f; samples against other prompts: %.3f)%n",
-                    r.score(), r.referenceScore(), r.mismatchedScore());
+            System.out.printf(Locale.ROOT, "  prompt accuracy  %8.3f ± %.3f (standard error; real reference images: %.3f; samples against other prompts: %.3f)%n",
+                    r.score(), r.scoreStandardError(), r.referenceScore(), r.mismatchedScore());
         } else {
-            System.out.printf(Locale.ROOT, "  alignment        %8.3f   (real reference images: %.3f; samples against other prompts: %.3f)%n",
-                    r.score(), r.referenceScore(), r.mismatchedScore());
+            System.out.printf(Locale.ROOT, "  alignment        %8.4f ± %.4f (standard error; real reference images: %.3f; samples against other prompts: %.3f)%n",
+                    r.score(), r.scoreStandardError(), r.referenceScore(), r.mismatchedScore());
         }
         System.out.printf(Locale.ROOT, "  NFE %d, %.1f s generating, %.2f images/s; %.1f s in all%n", r.nfe(),
                 r.generationSeconds(), r.imagesPerSecond(), r.totalSeconds());

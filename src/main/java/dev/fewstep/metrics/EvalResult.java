@@ -19,6 +19,8 @@ import java.util.Map;
  * @param floorRecall recall of the floor images
  * @param scoreName "promptAccuracy" (classifier) or "alignment" (CLIP)
  * @param score the mean prompt score of the samples
+ * @param scoreStandardError the standard error of that mean (sample standard deviation of the per-image scores over
+ *     sqrt(n)): two models' scores closer than about twice this are not told apart by n samples
  * @param referenceScore the same score on real reference images: the ceiling
  * @param mismatchedScore the samples' score under prompts that are not theirs (each against the prompt half the
  *     vocabulary away, {@link PromptSpread#mismatched}): score minus this is how much the prompt is followed; NaN
@@ -29,7 +31,7 @@ import java.util.Map;
 public record EvalResult(
         String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
         double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
-        double floorRecall, String scoreName, double score, double referenceScore, double mismatchedScore, String features, String reference,
+        double floorRecall, String scoreName, double score, double scoreStandardError, double referenceScore, double mismatchedScore, String features, String reference,
         int referenceCount, double generationSeconds, double totalSeconds) {
 
     public double imagesPerSecond() {
@@ -57,6 +59,7 @@ public record EvalResult(
         m.put("floorRecall", floorRecall);
         m.put("promptAccuracy", scoreName.equals("promptAccuracy") ? score : null);
         m.put("alignment", scoreName.equals("alignment") ? score : null);
+        m.put("scoreStandardError", Double.isNaN(scoreStandardError) ? null : scoreStandardError); // null: n = 1
         m.put("referenceScore", referenceScore);
         m.put("mismatchedScore", Double.isNaN(mismatchedScore) ? null : mismatchedScore); // null: no other prompt
         m.put("features", features);

@@ -94,7 +94,7 @@ public final class Evaluator {
         boolean oneStep = model.info().isOneStep();
         return new EvalResult(model.name(), model.info().kind(), model.info().step(), oneStep ? null : settings.sampler(),
                 oneStep ? 1 : settings.steps(), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
-                pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), mean(scores),
+                pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), mean(scores), standardError(scores),
                 reference.referenceScore(), mismatchedScore, features.name(), reference.description(), reference.referenceCount(),
                 generationSeconds, (System.nanoTime() - start) / 1e9);
     }
@@ -105,6 +105,20 @@ public final class Evaluator {
             out.add(vocabulary.get(p));
         }
         return out;
+    }
+
+    /** Standard error of the mean of {@code values}: sample standard deviation (n - 1) over sqrt(n); NaN for n < 2. */
+    static double standardError(float[] values) {
+        int n = values.length;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double squares = 0;
+        for (float v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(squares / (n - 1) / n);
     }
 
     private static double mean(float[] values) {

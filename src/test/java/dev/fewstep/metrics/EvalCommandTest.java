@@ -1,6 +1,7 @@
 package dev.fewstep.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandTest {
     static final List<String> FIELDS = List.of("model", "kind", "modelStep", "sampler", "steps", "cfg", "nfe", "n", "seed",
             "fid", "fidFloor", "floorCount", "precision", "recall", "floorPrecision", "floorRecall", "promptAccuracy",
-            "alignment", "referenceScore", "mismatchedScore", "features", "reference", "referenceCount", "seconds", "imagesPerSecond",
+            "alignment", "scoreStandardError", "referenceScore", "mismatchedScore", "features", "reference", "referenceCount", "seconds", "imagesPerSecond",
             "totalSeconds");
 
     @TempDir
@@ -109,10 +110,14 @@ class EvalCommandTest {
         assertThat(json.get("fidFloor").asDouble()).isLessThan(json.get("fid").asDouble());
         assertThat(json.get("promptAccuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(json.get("alignment").isNull()).isTrue();
+        // 0/1 scores: the sample variance is n p (1 - p) / (n - 1), so the standard error is sqrt(p (1 - p) / (n - 1))
+        double accuracy = json.get("promptAccuracy").asDouble();
+        assertThat(json.get("scoreStandardError").asDouble())
+                .isCloseTo(Math.sqrt(accuracy * (1 - accuracy) / 11), within(1e-6));
         assertThat(json.get("referenceScore").asDouble()).isEqualTo(1.0);
         assertThat(json.get("mismatchedScore").asDouble()).isBetween(0.0, 1.0);
         assertThat(json.get("reference").asText()).isEqualTo("fixture patterns");
-        assertThat(first.out()).contains("FID", "precision", "recall", "prompt accuracy", "images/s");
+        assertThat(first.out()).contains("FID", "precision", "recall", "prompt accuracy", "standard error", "images/s");
 
         JsonNode again = eval().lastLineJson();
         for (String field : List.of("fid", "fidFloor", "precision", "recall", "promptAccuracy")) {
