@@ -75,7 +75,7 @@ final class DistillCommand implements Runnable {
         @Option(names = "--guidance-fake-eval", description = "kappa_2 = kappa_3, guidance on the fake network in the generator loss (default: 2)")
         Double guidanceFakeEval;
 
-        @Option(names = "--lr", description = "Adam step size of both networks (default: 5e-5); may be lowered on --resume")
+        @Option(names = "--lr", description = "Adam step size of both networks (default: 5e-5); the learning rates may change on --resume")
         Double learningRate;
 
         @Option(names = "--generator-lr", description = "Adam step size of the generator (default: --lr)")

@@ -31,7 +31,8 @@ import java.util.Map;
 public record EvalResult(
         String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
         double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
-        double floorRecall, String scoreName, double score, double scoreStandardError, double referenceScore, double mismatchedScore, String features, String reference,
+        double floorRecall, String scoreName, double score, double scoreStandardError, double referenceScore,
+        double mismatchedScore, String features, String reference,
         int referenceCount, double generationSeconds, double totalSeconds) {
 
     public double imagesPerSecond() {

@@ -137,12 +137,17 @@ class SidDistillerTest {
     @Test
     void resumeMayLowerTheLearningRatesAndTheLogRecordsThemPerInterval() throws IOException {
         Path out = dir.resolve("decayed");
+        Path constant = dir.resolve("constant");
         SidConfig first = tiny(2);
         SidConfig later = tiny(4).withLearningRates(first.generatorLearningRate() / 5, first.fakeLearningRate() / 10);
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(first, out, false, teacher);
             assertThat(run(later, out, true, teacher).iterations()).isEqualTo(4);
+            run(tiny(4), constant, false, teacher);
         }
+        // resuming is bit for bit (test above), so only the new rates can make the last two steps differ
+        assertThat(same(tensors(out.resolve(SidDistiller.STATE), "generator."),
+                tensors(constant.resolve(SidDistiller.STATE), "generator."))).isFalse();
         List<Map<String, Object>> lines = DistillLog.read(out.resolve(DistillLog.FILE));
         assertThat(lines).extracting(line -> ((Number) line.get("generator_lr")).doubleValue())
                 .containsExactly(first.generatorLearningRate(), first.generatorLearningRate(), later.generatorLearningRate());
