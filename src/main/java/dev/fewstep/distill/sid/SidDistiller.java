@@ -397,7 +397,7 @@ public final class SidDistiller {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("iteration", iteration);
             line.put("seconds", Math.round(seconds * 10) / 10.0);
-            line.put("generator_lr", config.generatorLearningRate()); // of the interval ending here (--resume may lower it)
+            line.put("generator_lr", config.generatorLearningRate()); // of the interval ending here (--resume may change it)
             line.put("fake_lr", config.fakeLearningRate());
             if (Double.isFinite(fakeMean)) {
                 line.put("fake_loss", fakeMean);
