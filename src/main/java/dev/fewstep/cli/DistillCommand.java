@@ -54,6 +54,10 @@ final class DistillCommand implements Runnable {
         @Option(names = "--batch", description = "generator samples per update (default: ${DEFAULT-VALUE})", defaultValue = "16")
         int batch;
 
+        @Option(names = "--fake-updates", description = "fake score network updates per generator update, each on fresh"
+                + " samples (default: ${DEFAULT-VALUE}, the paper's; DMD2's two time-scale rule uses 5)", defaultValue = "1")
+        int fakeUpdates;
+
         @Option(names = "--alpha", description = "alpha of the SiD generator loss (default: ${DEFAULT-VALUE}, the paper's)", defaultValue = "1.2")
         double alpha;
 
@@ -124,7 +128,7 @@ final class DistillCommand implements Runnable {
             double fakeEvalScale = firstOf(guidanceFakeEval, guidance, DEFAULTS.guidanceFakeEval());
             double generatorRate = firstOf(generatorLearningRate, learningRate, DEFAULTS.generatorLearningRate());
             double fakeRate = firstOf(fakeLearningRate, learningRate, DEFAULTS.fakeLearningRate());
-            return DEFAULTS.withIterations(iterations).withBatch(batch).withAlpha(alpha).withSigmaInit(sigmaInit)
+            return DEFAULTS.withIterations(iterations).withBatch(batch).withFakeUpdates(fakeUpdates).withAlpha(alpha).withSigmaInit(sigmaInit)
                     .withTMax(tMax).withGuidance(teacherScale, fakeTrainScale, fakeEvalScale)
                     .withLearningRates(generatorRate, fakeRate).withSeed(seed)
                     .withIntervals(checkpointEvery, probeEvery).withAdversarial(adversarial).validated();
@@ -185,9 +189,9 @@ final class DistillCommand implements Runnable {
                 Path initialStudent) throws java.io.IOException {
             SidDistiller distiller = new SidDistiller(config, teacherDir, out, realData, initialStudent);
             System.out.printf("distilling %s into %s: SiD alpha %.2f, sigma_init %.2f, guidance teacher %.2f / fake %.2f (train) %.2f (eval),"
-                    + " batch %d, lr %.1e / %.1e%n", teacherDir, out, config.alpha(), config.sigmaInit(), config.guidanceTeacher(),
-                    config.guidanceFakeTrain(), config.guidanceFakeEval(), config.batch(), config.generatorLearningRate(),
-                    config.fakeLearningRate());
+                    + " batch %d, lr %.1e / %.1e, %d fake update(s) per generator update%n", teacherDir, out, config.alpha(),
+                    config.sigmaInit(), config.guidanceTeacher(), config.guidanceFakeTrain(), config.guidanceFakeEval(),
+                    config.batch(), config.generatorLearningRate(), config.fakeLearningRate(), config.fakeUpdates());
             if (realData != null) {
                 System.out.printf("SiDA: adversarial term on %d %s training images%s%n", realData.count(), realData.name(),
                         initialStudent == null ? "" : "; generator starts from " + initialStudent + " (SiD\u00b2A)");

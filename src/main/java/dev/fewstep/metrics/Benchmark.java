@@ -121,19 +121,21 @@ public final class Benchmark {
                 evaluator.reference().description(), evaluator.floor(base.n()), rows);
     }
 
-    /** A Markdown table of the rows, the floor as its last line. */
+    /** A Markdown table of the rows, the floor as its last line; the prompt score with its standard error. */
     public static String markdown(Report report) {
         String scoreHeader = report.rows().isEmpty() || report.rows().get(0).result().scoreName().equals("promptAccuracy")
-                ? "prompt acc." : "alignment";
+                ? "prompt acc. ± s.e." : "alignment ± s.e.";
         StringBuilder out = new StringBuilder();
         out.append("| method | sampler | steps | NFE | FID | FID floor | precision | recall | ").append(scoreHeader)
                 .append(" | seconds | images/s |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : report.rows()) {
             EvalResult r = row.result();
-            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %.3f | %.1f | %.1f |%n",
+            String score = Double.isNaN(r.scoreStandardError()) ? String.format(Locale.ROOT, "%.4f", r.score())
+                    : String.format(Locale.ROOT, "%.4f ± %.4f", r.score(), r.scoreStandardError());
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %s | %.1f | %.1f |%n",
                     row.method(), r.sampler() == null ? "one-step" : r.sampler(), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
-                    r.precision(), r.recall(), r.score(), r.generationSeconds(), r.imagesPerSecond()));
+                    r.precision(), r.recall(), score, r.generationSeconds(), r.imagesPerSecond()));
         }
         Evaluator.Floor floor = report.floor();
         out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - | - | - |%n",

@@ -108,7 +108,7 @@ public final class Evaluator {
     }
 
     /** Standard error of the mean of {@code values}: sample standard deviation (n - 1) over sqrt(n); NaN for n < 2. */
-    static double standardError(float[] values) {
+    public static double standardError(float[] values) {
         int n = values.length;
         if (n < 2) {
             return Double.NaN;

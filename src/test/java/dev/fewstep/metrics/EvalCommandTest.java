@@ -176,7 +176,10 @@ class EvalCommandTest {
                 assertThat(row.get(field).isNumber()).as(field).isTrue();
             }
         }
-        assertThat(r.out()).contains("| method | sampler |", "| tiny-sid | one-step |", "real (floor)");
+        assertThat(r.out()).contains("| method | sampler |", "| tiny-sid | one-step |", "real (floor)", "prompt acc. ± s.e.");
+        JsonNode oneStep = rows.get(3);
+        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "| %.4f ± %.4f |",
+                oneStep.get("promptAccuracy").asDouble(), oneStep.get("scoreStandardError").asDouble()));
         // A second run the same day keeps the first run's files.
         Run again = run("bench", "--model", "tiny-teacher", "--features", "tiny-features", "--n", "8", "--samplers", "euler",
                 "--nfe", "1", "--no-distilled", "--out", out.toString());

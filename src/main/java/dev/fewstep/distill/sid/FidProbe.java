@@ -1,5 +1,6 @@
 package dev.fewstep.distill.sid;
 
+import dev.fewstep.metrics.Evaluator;
 import dev.fewstep.metrics.FrechetDistance;
 import dev.fewstep.metrics.GaussianStatistics;
 import dev.fewstep.metrics.PromptSpread;
@@ -14,7 +15,8 @@ import java.util.Map;
  * A small FID with the yardstick's feature network and reference statistics ({@code dev.fewstep.metrics}): n
  * one-step samples with prompts spread evenly over the reference vocabulary ({@link PromptSpread}), the same
  * seeds at every probe, their feature Gaussian against the reference's ({@link FrechetDistance}). Also the mean
- * prompt score of the feature network (classifier accuracy or CLIP alignment). FID is biased upwards at small n;
+ * prompt score of the feature network (classifier accuracy or CLIP alignment) and its standard error over the n
+ * samples, so neighbouring probes can be told apart from noise. FID is biased upwards at small n;
  * the curve is comparable with itself and with the yardstick at the same n, which {@code fid_floor} (n real
  * images against the reference) puts in scale.
  */
@@ -66,6 +68,7 @@ public final class FidProbe implements IntervalProbe {
         values.put("fid", fid);
         values.put("fid_floor", floor());
         values.put(features.scoreName(), scoreSum / samples);
+        values.put(features.scoreName() + "StandardError", Evaluator.standardError(scores));
         values.put("fid_images", (double) samples);
         return values;
     }

@@ -40,7 +40,10 @@ import java.util.List;
  * @param emaHalfLifeImages half-life of the generator's weight average, in images (paper: 500k EDM, 50k SD)
  * @param emaRampup the half-life is at most this fraction of the images seen so far (paper: 0.05)
  * @param batch generator samples per update, the same for both updates (paper: 256 EDM, 512 SD)
- * @param iterations distillation iterations in total; each is one fake update then one generator update
+ * @param fakeUpdates fake score network updates per generator update, each on fresh generator samples (paper: 1;
+ *     DMD2's two time-scale rule, Yin et al. 2024, uses 5). Missing in states saved before it existed: reads as 1
+ * @param iterations distillation iterations in total; each is {@code fakeUpdates} fake updates then one generator
+ *     update
  * @param seed seeds prompts, noise and noise levels of every iteration
  * @param checkpointEvery iterations between checkpoints
  * @param probeEvery iterations between probes (loss log lines, sample statistics, FID if available)
@@ -71,6 +74,7 @@ public record SidConfig(
         double emaHalfLifeImages,
         double emaRampup,
         int batch,
+        int fakeUpdates,
         int iterations,
         long seed,
         int checkpointEvery,
@@ -85,7 +89,7 @@ public record SidConfig(
     /** The paper's method with settings adapted to our scale (see the parameter docs). */
     public static SidConfig defaults() {
         return new SidConfig(1.2, 2.5, 800, -1.2, 1.2, 2.0, 2.0, 2.0, 0.1, 5e-5, 5e-5, 0.0, 0.999, 1e-8, 100, 1,
-                50_000, 0.05, 16, 2000, 1, 100, 100, false, 0);
+                50_000, 0.05, 16, 1, 2000, 1, 100, 100, false, 0);
     }
 
     /** Rejects settings the distiller cannot run with, naming the option. */
@@ -106,6 +110,7 @@ public record SidConfig(
         if (!Double.isFinite(alpha)) errors.add("alpha must be a number");
         if (batch < 1 || batch > 1024) errors.add("batch must be between 1 and 1024");
         if (iterations < 1) errors.add("iterations must be at least 1");
+        if (fakeUpdates < 1 || fakeUpdates > 16) errors.add("fake updates per generator update must be between 1 and 16");
         if (checkpointEvery < 1 || probeEvery < 1) errors.add("checkpoint and probe intervals must be at least 1");
         if (adversarialWarmupImages < 0 || (!adversarial && adversarialWarmupImages != 0)) {
             errors.add("the adversarial warm-up must be 0 without SiDA and not negative with it");
@@ -124,31 +129,37 @@ public record SidConfig(
     public SidConfig withIterations(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, n, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withBatch(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, n, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, n, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+    }
+
+    public SidConfig withFakeUpdates(int n) {
+        return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
+                promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withAlpha(double a) {
         return new SidConfig(a, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withSigmaInit(double s) {
         return new SidConfig(alpha, s, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withTMax(int t) {
         return new SidConfig(alpha, sigmaInit, t, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     /** SiDA on (with our default warm-up) or off. */
@@ -159,7 +170,7 @@ public record SidConfig(
     public SidConfig withAdversarialWarmup(boolean on, long warmupImages) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, on,
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, on,
                 on ? warmupImages : 0);
     }
 
@@ -167,25 +178,25 @@ public record SidConfig(
     public SidConfig withGuidance(double teacher, double fakeTrain, double fakeEval) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, teacher, fakeTrain, fakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withLearningRates(double generator, double fake) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generator, fake, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withSeed(long s) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, s, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, s, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
     }
 
     public SidConfig withIntervals(int checkpoint, int probe) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, iterations, seed, checkpoint, probe, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpoint, probe, adversarial, adversarialWarmupImages);
     }
 
     /**
@@ -230,7 +241,8 @@ public record SidConfig(
 
     public static SidConfig fromJson(String json, String source) {
         try {
-            return JSON.readValue(json, SidConfig.class);
+            SidConfig config = JSON.readValue(json, SidConfig.class);
+            return config.fakeUpdates() == 0 ? config.withFakeUpdates(1) : config; // saved before the option existed
         } catch (JsonProcessingException e) {
             throw new CheckpointException(source + " has corrupt SiD settings: " + e.getOriginalMessage(), e);
         }

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * only the teacher's prompt vocabulary is used, no image is read.
  *
  * <p>Each iteration follows the order of SiD's {@code sid_training_loop.py}: (a) the fake score network f_psi takes
- * one Adam step on denoising score matching over fresh generator samples (no gradient into G), then (b) the
+ * one Adam step on denoising score matching over fresh generator samples (no gradient into G; {@code --fake-updates}
+ * K takes K such steps, each on fresh samples, a deviation from the paper's 1), then (b) the
  * generator G_theta takes one Adam step on the SiD loss over another fresh batch, with teacher and f_psi frozen;
  * then the generator's weight average is updated. G and f_psi both start as copies of the teacher; the teacher is
  * loaded frozen and never updated.
@@ -256,22 +257,27 @@ public final class SidDistiller {
             double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
 
             // (a) Fake score network: DSM on detached generator samples (the generator runs outside any collector,
-            // so no graph is recorded for it); with SiDA also the discriminator loss against real images.
-            try (NDManager scope = manager.newSubManager()) {
-                double dropout = config.fakeUsesGuidance() ? config.promptDropout() : 0;
-                int[] images = config.adversarial() ? random.ints(config.batch(), 0, realData.count()).toArray() : null;
-                Conditioning conditioning = images != null ? realPrompts(scope, images, random, dropout)
-                        : prompts(scope, random, dropout);
-                NDArray real = images != null ? realImages(scope, images) : null;
-                NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
-                NDArray sigma = loss.sampleFakeSigma(scope, batch);
-                NDArray noise = scope.randomNormal(imageShape);
-                SidLoss.Value value = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> real != null
-                        ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise)
-                        : loss.fakeLoss(fake, generated, conditioning, sigma, noise));
-                values[0] = value.reported();
-                values[2] = value.crossEntropy();
+            // so no graph is recorded for it); with SiDA also the discriminator loss against real images. With
+            // fakeUpdates > 1, several such updates on fresh samples (a two time-scale rule); the means are reported.
+            Means fakeMeans = new Means();
+            for (int k = 0; k < config.fakeUpdates(); k++) {
+                try (NDManager scope = manager.newSubManager()) {
+                    double dropout = config.fakeUsesGuidance() ? config.promptDropout() : 0;
+                    int[] images = config.adversarial() ? random.ints(config.batch(), 0, realData.count()).toArray() : null;
+                    Conditioning conditioning = images != null ? realPrompts(scope, images, random, dropout)
+                            : prompts(scope, random, dropout);
+                    NDArray real = images != null ? realImages(scope, images) : null;
+                    NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
+                    NDArray sigma = loss.sampleFakeSigma(scope, batch);
+                    NDArray noise = scope.randomNormal(imageShape);
+                    SidLoss.Value value = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> real != null
+                            ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise)
+                            : loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+                    fakeMeans.add(new double[] {value.reported(), Double.NaN, value.crossEntropy(), Double.NaN});
+                }
             }
+            values[0] = fakeMeans.mean(0);
+            values[2] = fakeMeans.mean(2);
 
             // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. SiDA's
             // generator waits while the fake network and discriminator warm up.

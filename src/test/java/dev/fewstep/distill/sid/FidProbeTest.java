@@ -42,6 +42,10 @@ class FidProbeTest {
             assertThat(((Number) line.get("fid")).doubleValue()).isFinite().isGreaterThanOrEqualTo(0);
             assertThat(((Number) line.get("fid_floor")).doubleValue()).isFinite().isGreaterThanOrEqualTo(0);
             assertThat(line).containsKey("promptAccuracy").containsEntry("fid_images", 12.0);
+            // the classifier's 0/1 scores: s.e. = sqrt(p (1 - p) / (n - 1))
+            double accuracy = ((Number) line.get("promptAccuracy")).doubleValue();
+            assertThat(((Number) line.get("promptAccuracyStandardError")).doubleValue())
+                    .isCloseTo(Math.sqrt(accuracy * (1 - accuracy) / 11), org.assertj.core.data.Offset.offset(1e-6));
         }
         assertThat(DistillLog.plot(out.resolve(DistillLog.FILE), dir.resolve("curve.png"))).isEqualTo("fid");
         // An unknown feature network is bad input.

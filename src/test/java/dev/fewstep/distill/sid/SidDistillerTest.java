@@ -159,6 +159,32 @@ class SidDistillerTest {
     }
 
     @Test
+    void severalFakeUpdatesPerIterationStepTheFakeNetworkThatOftenAndTheGeneratorOnce() throws IOException {
+        Path once = dir.resolve("fake-once");
+        Path thrice = dir.resolve("fake-thrice");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(2), once, false, teacher);
+            run(tiny(2).withFakeUpdates(3), thrice, false, teacher);
+            assertThatThrownBy(() -> run(tiny(4), thrice, true, teacher))
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("fakeUpdates 3 -> 1");
+        }
+        Map<String, String> meta = SafeTensors.read(thrice.resolve(SidDistiller.STATE)).metadata();
+        assertThat(meta).containsEntry("fake_adam_updates", "6").containsEntry("generator_adam_updates", "2");
+        assertThat(SafeTensors.read(once.resolve(SidDistiller.STATE)).metadata()).containsEntry("fake_adam_updates", "2");
+        assertThat(same(tensors(once.resolve(SidDistiller.STATE), "fake."), tensors(thrice.resolve(SidDistiller.STATE), "fake.")))
+                .isFalse();
+        assertThatThrownBy(() -> tiny(2).withFakeUpdates(0).validated()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fake updates");
+    }
+
+    @Test
+    void settingsSavedBeforeFakeUpdatesExistedReadAsOneFakeUpdate() {
+        String json = tiny(2).toJson().replace("\"fakeUpdates\":1,", "");
+        assertThat(json).doesNotContain("fakeUpdates");
+        assertThat(SidConfig.fromJson(json, "old state")).isEqualTo(tiny(2));
+    }
+
+    @Test
     void theStudentGeneratesInOneStepDeterministicallyForASeed() throws IOException {
         Path out = dir.resolve("student");
         new SidDistiller(tiny(2), teacherDir, out).distill(false, DistillListener.NONE, new SampleStatisticsProbe(out, 6));
