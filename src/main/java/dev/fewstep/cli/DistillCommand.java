@@ -48,7 +48,7 @@ final class DistillCommand implements Runnable {
         @Option(names = "--out", required = true, description = "student model folder, e.g. models/fashion-sid")
         Path out;
 
-        @Option(names = "--iterations", description = "iterations in total, each one fake and one generator update (default: ${DEFAULT-VALUE})", defaultValue = "2000")
+        @Option(names = "--iterations", description = "iterations in total, each --fake-updates fake-network updates and one generator update (default: ${DEFAULT-VALUE})", defaultValue = "2000")
         int iterations;
 
         @Option(names = "--batch", description = "generator samples per update (default: ${DEFAULT-VALUE})", defaultValue = "16")
