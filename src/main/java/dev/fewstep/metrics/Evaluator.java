@@ -121,7 +121,8 @@ public final class Evaluator {
         return Math.sqrt(squares / (n - 1) / n);
     }
 
-    private static double mean(float[] values) {
+    /** Mean of {@code values}, summed in double precision. */
+    public static double mean(float[] values) {
         double sum = 0;
         for (float v : values) {
             sum += v;

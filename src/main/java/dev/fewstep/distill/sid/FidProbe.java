@@ -60,14 +60,10 @@ public final class FidProbe implements IntervalProbe {
         float[] generated = features.features(pixels, samples);
         double fid = FrechetDistance.between(GaussianStatistics.of(generated, samples, reference.dim()), referenceStatistics);
         float[] scores = features.promptScores(pixels, samples, prompts);
-        double scoreSum = 0;
-        for (float s : scores) {
-            scoreSum += s;
-        }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("fid", fid);
         values.put("fid_floor", floor());
-        values.put(features.scoreName(), scoreSum / samples);
+        values.put(features.scoreName(), Evaluator.mean(scores));
         values.put(features.scoreName() + "StandardError", Evaluator.standardError(scores));
         values.put("fid_images", (double) samples);
         return values;
