@@ -2,6 +2,7 @@ package dev.fewstep.cli;
 
 import dev.fewstep.data.DatasetException;
 import dev.fewstep.io.CheckpointException;
+import dev.fewstep.train.DivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,6 +52,10 @@ public final class Main implements Runnable {
             if (e instanceof java.io.IOException io) {
                 cmd.getErr().println("fewstep: " + io.getMessage());
                 return BAD_INPUT;
+            }
+            if (e instanceof DivergedException) {
+                cmd.getErr().println("fewstep: " + e.getMessage());
+                return 1;
             }
             cmd.getErr().println("fewstep: internal error: " + e);
             return 1;

@@ -96,8 +96,9 @@ public final class TeacherTrainer {
                 if (Double.isNaN(value)) {
                     skipped++;
                     if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
-                        throw new IllegalStateException("training diverged: " + skippedInARow
-                                + " steps in a row with a non-finite loss or gradient, at step " + step);
+                        throw new DivergedException("training diverged at step " + step + ": " + skippedInARow
+                                + " steps in a row had a non-finite loss or gradient; resume from the last checkpoint"
+                                + " with a smaller learning rate");
                     }
                 } else {
                     skippedInARow = 0;

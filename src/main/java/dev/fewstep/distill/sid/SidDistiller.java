@@ -18,6 +18,7 @@ import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.text.TextEncoder;
 import dev.fewstep.train.Adam;
+import dev.fewstep.train.DivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,8 +57,11 @@ import java.util.function.Supplier;
  */
 public final class SidDistiller {
     public static final String STATE = "train-state.safetensors";
-    /** Consecutive non-finite updates after which the run stops (the last checkpoint stays usable). */
-    static final int MAX_SKIPPED_IN_A_ROW = 10;
+    /**
+     * Consecutive iterations with a skipped (non-finite) update after which the run stops; counted in iterations, not
+     * updates, so that the limit does not depend on the fake updates per iteration. The last checkpoint stays usable.
+     */
+    static final int MAX_SKIPPED_ITERATIONS_IN_A_ROW = 5;
 
     private final SidConfig config;
     private final Path teacherDir;
@@ -140,8 +144,11 @@ public final class SidDistiller {
         private final float[] realPromptEmbeddings;
         private final int promptCount;
         private final DistillLog log = new DistillLog(outDir);
-        private int skippedInARow;
         private int skippedTotal;
+        /** Whether an update of the current iteration was skipped, and how many iterations in a row had one. */
+        private boolean skippedThisIteration;
+        private int skippedIterationsInARow;
+        private long lastCheckpoint;
         /** The student the generator started from and its step, kept in the metadata across resumes. */
         private String initializedFrom;
 
@@ -194,6 +201,7 @@ public final class SidDistiller {
             if (resume && Files.exists(outDir.resolve(STATE))) {
                 Map<String, String> meta = restore();
                 iteration = Long.parseLong(meta.get("iteration"));
+                lastCheckpoint = iteration;
                 seconds = Double.parseDouble(meta.get("distill_seconds"));
                 log.truncateAfter(iteration);
             } else if (!resume && Files.exists(outDir.resolve(ModelStore.WEIGHTS))) {
@@ -215,8 +223,16 @@ public final class SidDistiller {
             double fakeMean = Double.NaN;
             double generatorMean = Double.NaN;
             while (iteration < config.iterations()) {
+                skippedThisIteration = false;
                 double[] values = iterate(iteration);
                 iteration++;
+                skippedIterationsInARow = skippedThisIteration ? skippedIterationsInARow + 1 : 0;
+                if (skippedIterationsInARow >= MAX_SKIPPED_ITERATIONS_IN_A_ROW) {
+                    throw new DivergedException("distillation diverged at iteration " + iteration + ": "
+                            + skippedIterationsInARow + " iterations in a row had updates with non-finite losses or"
+                            + " gradients; " + (lastCheckpoint > 0 ? "resume from the last checkpoint (iteration "
+                            + lastCheckpoint + ") with smaller learning rates" : "start again with smaller learning rates"));
+                }
                 means.add(values);
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.iterated(iteration, values[0], values[1], elapsed / (iteration - runStartIteration));
@@ -363,15 +379,9 @@ public final class SidDistiller {
                     adam.zeroGradients();
                     stepped = false;
                 }
-                if (stepped) {
-                    skippedInARow = 0;
-                } else {
+                if (!stepped) {
                     skippedTotal++;
-                    if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
-                        throw new IllegalStateException("distillation diverged: " + skippedInARow
-                                + " updates in a row had non-finite losses or gradients; resume from the last checkpoint"
-                                + " with a smaller learning rate");
-                    }
+                    skippedThisIteration = true;
                 }
                 return value;
             } finally {
@@ -464,6 +474,7 @@ public final class SidDistiller {
             // State first: if we die between the writes, resume starts from the newer state and the shipped
             // weights are at most one checkpoint old.
             SafeTensors.write(outDir.resolve(STATE), state, meta);
+            lastCheckpoint = iteration;
             DiffusionModel.save(outDir, averageNetwork, info);
         }
 

@@ -12,6 +12,7 @@ import dev.fewstep.io.SafeTensors;
 import dev.fewstep.io.Tensor;
 import dev.fewstep.model.Weights;
 import dev.fewstep.train.Adam;
+import dev.fewstep.train.DivergedException;
 import dev.fewstep.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public abstract class FeatureTrainer {
                     NDArray loss = batchLoss(network, scope, random);
                     value = loss.getFloat();
                     if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("training diverged at step " + step + " (loss " + value + ")");
+                        throw new DivergedException("training diverged at step " + step + " (loss " + value + ")");
                     }
                     collector.backward(loss);
                 }

@@ -12,6 +12,7 @@ import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
+import dev.fewstep.train.DivergedException;
 import dev.fewstep.testing.TinyModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -175,6 +176,24 @@ class SidDistillerTest {
                 .isFalse();
         assertThatThrownBy(() -> tiny(2).withFakeUpdates(0).validated()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fake updates");
+    }
+
+    @Test
+    void aRunWhoseUpdatesKeepFailingStopsAfterFiveIterationsWhateverTheFakeUpdatesAndKeepsItsCheckpoint() throws IOException {
+        for (int fakeUpdates : new int[] {1, 3}) {
+            Path out = dir.resolve("diverging-" + fakeUpdates);
+            try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+                // One NaN weight makes every output, loss and gradient of the networks copied from it non-finite.
+                teacher.network().getParameters().valueAt(0).getArray().muli(Float.NaN);
+                assertThatThrownBy(() -> run(tiny(20).withFakeUpdates(fakeUpdates), out, false, teacher))
+                        .isInstanceOf(DivergedException.class)
+                        .hasMessageContaining("diverged at iteration " + SidDistiller.MAX_SKIPPED_ITERATIONS_IN_A_ROW)
+                        .hasMessageContaining("last checkpoint (iteration 4)");
+            }
+            Map<String, String> meta = SafeTensors.read(out.resolve(SidDistiller.STATE)).metadata();
+            assertThat(meta).containsEntry("iteration", "4").containsEntry("generator_adam_updates", "0")
+                    .containsEntry("fake_adam_updates", "0");
+        }
     }
 
     @Test
