@@ -82,11 +82,13 @@ public final class Evaluator {
             generationSeconds += chunk.seconds();
             onImages.accept(first + size);
         }
-        float[] generated = features.features(pixels, n);
-        float[] scores = features.promptScores(pixels, n, prompts);
         int vocabulary = reference.prompts().size();
-        double mismatchedScore = vocabulary < 2 ? Double.NaN : mean(features.promptScores(pixels, n,
-                promptsAt(PromptSpread.mismatched(promptIndex, vocabulary), reference.prompts())));
+        List<List<String>> promptLists = vocabulary < 2 ? List.of(prompts)
+                : List.of(prompts, promptsAt(PromptSpread.mismatched(promptIndex, vocabulary), reference.prompts()));
+        FeatureModel.Measurement measured = features.measure(pixels, n, promptLists);
+        float[] generated = measured.features();
+        float[] scores = measured.promptScores().get(0);
+        double mismatchedScore = vocabulary < 2 ? Double.NaN : mean(measured.promptScores().get(1));
         double fid = FrechetDistance.between(GaussianStatistics.of(generated, n, reference.dim()), referenceStatistics);
         ReferenceSet.Selection real = reference.selectReference(promptIndex);
         PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());

@@ -98,15 +98,12 @@ public record ReferenceSet(
         int[] floorOrder = balancedSubset(floor, shuffled(floor.count(), seed + 1), reference.count());
         float[] referencePixels = gather(reference, referenceOrder);
         float[] floorPixels = gather(floor, floorOrder);
-        float[] scores = features.promptScores(referencePixels, referenceOrder.length, promptsOf(reference, referenceOrder));
-        double sum = 0;
-        for (float s : scores) {
-            sum += s;
-        }
+        FeatureModel.Measurement measured = features.measure(referencePixels, referenceOrder.length,
+                List.of(promptsOf(reference, referenceOrder)));
         return new ReferenceSet(description, floorDescription, reference.prompts(), features.featureDim(),
-                features.features(referencePixels, referenceOrder.length), indicesOf(reference, referenceOrder),
+                measured.features(), indicesOf(reference, referenceOrder),
                 features.features(floorPixels, floorOrder.length), indicesOf(floor, floorOrder),
-                sum / scores.length, features.digest());
+                Evaluator.mean(measured.promptScores().get(0)), features.digest());
     }
 
     /** Up to {@code size} images of {@code order}, as evenly spread over the prompts as the data allows. */

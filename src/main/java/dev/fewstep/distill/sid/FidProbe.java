@@ -57,9 +57,10 @@ public final class FidProbe implements IntervalProbe {
             prompts.add(reference.prompts().get(p));
         }
         float[] pixels = student.generate(prompts, SEED);
-        float[] generated = features.features(pixels, samples);
-        double fid = FrechetDistance.between(GaussianStatistics.of(generated, samples, reference.dim()), referenceStatistics);
-        float[] scores = features.promptScores(pixels, samples, prompts);
+        FeatureModel.Measurement measured = features.measure(pixels, samples, List.of(prompts));
+        double fid = FrechetDistance.between(GaussianStatistics.of(measured.features(), samples, reference.dim()),
+                referenceStatistics);
+        float[] scores = measured.promptScores().get(0);
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("fid", fid);
         values.put("fid_floor", floor());

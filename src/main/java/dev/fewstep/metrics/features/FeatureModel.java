@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -84,22 +85,43 @@ public final class FeatureModel implements AutoCloseable {
 
     /** (count * featureDim) penultimate features of {@code count} channels-first images. */
     public float[] features(float[] pixels, int count) {
-        int dim = featureDim();
-        float[] out = new float[count * dim];
-        forEachBatch(pixels, count, (scope, images, first, size) ->
-                System.arraycopy(network.features(images).toFloatArray(), 0, out, first * dim, size * dim));
-        return out;
+        return measure(pixels, count, List.of()).features();
     }
 
     /** Per-image agreement with the prompts, e.g. 1/0 "classified as prompted" or the image-text cosine. */
     public float[] promptScores(float[] pixels, int count, List<String> prompts) {
-        if (prompts.size() != count) {
-            throw new IllegalArgumentException(count + " images but " + prompts.size() + " prompts");
+        return measure(pixels, count, List.of(prompts)).promptScores().get(0);
+    }
+
+    /** The features of a set of images and their {@link #promptScores} against each of several prompt lists. */
+    public record Measurement(float[] features, List<float[]> promptScores) {}
+
+    /**
+     * {@link #features} and {@link #promptScores} for each list in {@code promptLists} (one prompt per image each),
+     * from a single pass of the encoder over the images.
+     */
+    public Measurement measure(float[] pixels, int count, List<List<String>> promptLists) {
+        for (List<String> prompts : promptLists) {
+            if (prompts.size() != count) {
+                throw new IllegalArgumentException(count + " images but " + prompts.size() + " prompts");
+            }
         }
-        float[] out = new float[count];
-        forEachBatch(pixels, count, (scope, images, first, size) -> System.arraycopy(
-                network.promptScores(images, prompts.subList(first, first + size)).toFloatArray(), 0, out, first, size));
-        return out;
+        int dim = featureDim();
+        float[] features = new float[count * dim];
+        List<float[]> scores = new ArrayList<>();
+        for (int i = 0; i < promptLists.size(); i++) {
+            scores.add(new float[count]);
+        }
+        forEachBatch(pixels, count, (scope, images, first, size) -> {
+            NDArray batchFeatures = network.features(images);
+            System.arraycopy(batchFeatures.toFloatArray(), 0, features, first * dim, size * dim);
+            for (int i = 0; i < promptLists.size(); i++) {
+                List<String> prompts = promptLists.get(i).subList(first, first + size);
+                System.arraycopy(network.promptScoresOfFeatures(batchFeatures, prompts).toFloatArray(), 0,
+                        scores.get(i), first, size);
+            }
+        });
+        return new Measurement(features, List.copyOf(scores));
     }
 
     /** The predicted class of each image; classifiers only. */

@@ -30,7 +30,15 @@ public abstract class FeatureNetwork extends Layer {
     }
 
     /** (B) per-image agreement of {@code images} with {@code prompts} (one prompt per image). */
-    public abstract NDArray promptScores(NDArray images, List<String> prompts);
+    public final NDArray promptScores(NDArray images, List<String> prompts) {
+        return promptScoresOfFeatures(features(images), prompts);
+    }
+
+    /**
+     * {@link #promptScores} from the images' {@link #features}, so that one pass of the encoder can serve FID and
+     * several prompt lists.
+     */
+    public abstract NDArray promptScoresOfFeatures(NDArray features, List<String> prompts);
 
     /** What {@link #promptScores} measures, as a JSON field name: "promptAccuracy" or "alignment". */
     public abstract String scoreName();

@@ -38,15 +38,15 @@ public final class ImageClassifier extends FeatureNetwork {
         return logProbabilities.mul(labels.oneHot(classes.size(), DataType.FLOAT32)).sum(new int[] {1}).neg().mean();
     }
 
-    /** 1 where the predicted class is the prompted one, else 0. */
+    /** 1 where the class predicted from the features is the prompted one, else 0. */
     @Override
-    public NDArray promptScores(NDArray images, List<String> prompts) {
+    public NDArray promptScoresOfFeatures(NDArray features, List<String> prompts) {
         long[] labels = new long[prompts.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = classIndex(prompts.get(i));
         }
-        NDArray predicted = classify(images);
-        return predicted.eq(images.getManager().create(labels, new Shape(labels.length))).toType(DataType.FLOAT32, false);
+        NDArray predicted = head.apply(features).argMax(1);
+        return predicted.eq(features.getManager().create(labels, new Shape(labels.length))).toType(DataType.FLOAT32, false);
     }
 
     @Override

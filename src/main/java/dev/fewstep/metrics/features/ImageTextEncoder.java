@@ -39,7 +39,11 @@ public final class ImageTextEncoder extends FeatureNetwork {
 
     /** (B, C, H, W) images to (B, embeddingDim) unit vectors in the shared space. */
     public NDArray imageEmbeddings(NDArray images) {
-        return imageProjection.apply(features(images)).normalize(2, 1, NORM_EPSILON);
+        return imageEmbeddingsOfFeatures(features(images));
+    }
+
+    private NDArray imageEmbeddingsOfFeatures(NDArray features) {
+        return imageProjection.apply(features).normalize(2, 1, NORM_EPSILON);
     }
 
     /** (B, 384) MiniLM sentence embeddings to (B, embeddingDim) unit vectors in the shared space. */
@@ -72,10 +76,10 @@ public final class ImageTextEncoder extends FeatureNetwork {
 
     /** Cosine between each image and its prompt in the shared space: the analogue of a CLIP score. */
     @Override
-    public NDArray promptScores(NDArray images, List<String> prompts) {
-        NDArray sentences = images.getManager().create(TextEncoder.get().embedAll(prompts),
+    public NDArray promptScoresOfFeatures(NDArray features, List<String> prompts) {
+        NDArray sentences = features.getManager().create(TextEncoder.get().embedAll(prompts),
                 new Shape(prompts.size(), TextEncoder.DIM));
-        return imageEmbeddings(images).mul(textEmbeddings(sentences)).sum(new int[] {1});
+        return imageEmbeddingsOfFeatures(features).mul(textEmbeddings(sentences)).sum(new int[] {1});
     }
 
     @Override

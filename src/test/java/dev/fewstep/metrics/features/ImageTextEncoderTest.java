@@ -1,6 +1,7 @@
 package dev.fewstep.metrics.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fewstep.data.ImageDataset;
@@ -52,6 +53,17 @@ class ImageTextEncoderTest {
             for (float s : scores) {
                 assertThat((double) s).isBetween(-1.0 - 1e-5, 1.0 + 1e-5);
             }
+            // One pass of the encoder gives the features and the scores against several prompt lists at once.
+            List<String> matched = java.util.Arrays.stream(data.promptIndex()).mapToObj(data.prompts()::get).toList();
+            List<String> shifted = java.util.Arrays.stream(data.promptIndex())
+                    .mapToObj(p -> data.prompts().get((p + 1) % data.prompts().size())).toList();
+            FeatureModel.Measurement measured = model.measure(data.pixels(), data.count(), List.of(matched, shifted));
+            assertThat(measured.features()).containsExactly(model.features(data.pixels(), data.count()));
+            assertThat(measured.promptScores().get(0)).containsExactly(scores);
+            assertThat(measured.promptScores().get(1)).containsExactly(model.promptScores(data.pixels(), data.count(), shifted));
+            assertThat(measured.promptScores().get(1)).isNotEqualTo(scores);
+            assertThatThrownBy(() -> model.measure(data.pixels(), data.count(), List.of(matched.subList(1, matched.size()))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("24 images but 23 prompts");
         }
     }
 
