@@ -97,8 +97,8 @@ public final class TeacherTrainer {
                     skipped++;
                     if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
                         throw new DivergedException("training diverged at step " + step + ": " + skippedInARow
-                                + " steps in a row had a non-finite loss or gradient; resume from the last checkpoint"
-                                + " with a smaller learning rate");
+                                + " steps in a row had a non-finite loss or gradient; the last checkpoint in " + outDir
+                                + " is untouched (--resume continues from it)");
                     }
                 } else {
                     skippedInARow = 0;
