@@ -29,7 +29,11 @@ public final class ImageClassifier extends FeatureNetwork {
 
     /** (B) the most likely class of each image, as int64 indices into {@link #classes()}. */
     public NDArray classify(NDArray images) {
-        return logits(images).argMax(1);
+        return classOfFeatures(features(images));
+    }
+
+    private NDArray classOfFeatures(NDArray features) {
+        return head.apply(features).argMax(1);
     }
 
     /** Mean cross-entropy of {@code labels} (B, int indices) under the predicted class distribution. */
@@ -45,7 +49,7 @@ public final class ImageClassifier extends FeatureNetwork {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = classIndex(prompts.get(i));
         }
-        NDArray predicted = head.apply(features).argMax(1);
+        NDArray predicted = classOfFeatures(features);
         return predicted.eq(features.getManager().create(labels, new Shape(labels.length))).toType(DataType.FLOAT32, false);
     }
 
