@@ -62,6 +62,11 @@ public final class SidDistiller {
      * updates, so that the limit does not depend on the fake updates per iteration. The last checkpoint stays usable.
      */
     static final int MAX_SKIPPED_ITERATIONS_IN_A_ROW = 5;
+    /**
+     * Metadata key of the learning rates a resumed run used before {@code --resume} changed them, one
+     * "FROM-TO: generator G, fake F" segment per change; {@code extra.sid} holds the current ones.
+     */
+    public static final String EARLIER_LEARNING_RATES = "earlier_learning_rates";
 
     private final SidConfig config;
     private final Path teacherDir;
@@ -151,6 +156,8 @@ public final class SidDistiller {
         private long lastCheckpoint;
         /** The student the generator started from and its step, kept in the metadata across resumes. */
         private String initializedFrom;
+        /** Earlier learning rates of a run resumed with new ones ("0-1400: generator 5.0E-5, fake 5.0E-5; ..."). */
+        private String earlierLearningRates;
 
         Run(DiffusionModel teacher, NDManager manager, String teacherDigest) {
             this.teacher = teacher;
@@ -445,6 +452,9 @@ public final class SidDistiller {
                 extra.put("initialized_from", initializedFrom);
             }
             extra.put("sid", config.toJson());
+            if (earlierLearningRates != null) {
+                extra.put(EARLIER_LEARNING_RATES, earlierLearningRates);
+            }
             extra.put("teacher", teacherDir.getFileName().toString());
             extra.put("teacher_step", Long.toString(teacher.info().step()));
             extra.put("teacher_sha256", teacherDigest);
@@ -488,6 +498,7 @@ public final class SidDistiller {
             }
             SidConfig savedConfig = SidConfig.fromJson(saved.extra().get("sid"), statePath.toString());
             initializedFrom = saved.extra().get("initialized_from");
+            earlierLearningRates = saved.extra().get(EARLIER_LEARNING_RATES);
             if (!config.continues(savedConfig)) {
                 throw new CheckpointException(statePath + " was distilled with other settings: "
                         + config.differencesFrom(savedConfig) + " (only iterations, intervals and learning rates may change on --resume)");
@@ -495,6 +506,12 @@ public final class SidDistiller {
             if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
                 throw new CheckpointException(statePath + " was distilled from a different teacher (its weights changed"
                         + " since: sha256 " + saved.extra().get("teacher_sha256") + ", now " + teacherDigest + ")");
+            }
+            if (config.generatorLearningRate() != savedConfig.generatorLearningRate()
+                    || config.fakeLearningRate() != savedConfig.fakeLearningRate()) {
+                String segment = rateSegmentStart(earlierLearningRates) + "-" + meta.get("iteration") + ": generator "
+                        + savedConfig.generatorLearningRate() + ", fake " + savedConfig.fakeLearningRate();
+                earlierLearningRates = earlierLearningRates == null ? segment : earlierLearningRates + "; " + segment;
             }
             Weights.load(generatorNetwork, withPrefix(state.tensors(), "generator."), statePath.toString());
             Weights.load(fakeNetwork, withPrefix(state.tensors(), "fake."), statePath.toString());
@@ -504,6 +521,15 @@ public final class SidDistiller {
             Weights.load(averageNetwork, SafeTensors.read(weights).tensors(), weights.toString());
             return meta;
         }
+    }
+
+    /** The iteration the current learning rates started at: where the last earlier segment ended, else 0. */
+    static String rateSegmentStart(String earlierLearningRates) {
+        if (earlierLearningRates == null) {
+            return "0";
+        }
+        String last = earlierLearningRates.substring(earlierLearningRates.lastIndexOf("; ") + 1).strip();
+        return last.substring(last.indexOf('-') + 1, last.indexOf(':'));
     }
 
     /** Running means of the reported losses over one probe interval; NaN (not computed or skipped) is left out. */

@@ -136,7 +136,7 @@ class SidDistillerTest {
     }
 
     @Test
-    void resumeMayLowerTheLearningRatesAndTheLogRecordsThemPerInterval() throws IOException {
+    void resumeMayChangeTheLearningRatesAndTheLogAndTheMetadataKeepTheEarlierOnes() throws IOException {
         Path out = dir.resolve("decayed");
         Path constant = dir.resolve("constant");
         SidConfig first = tiny(2);
@@ -157,6 +157,23 @@ class SidDistillerTest {
         SidConfig saved = SidConfig.fromJson(ModelInfo.fromMetadata(
                 SafeTensors.read(out.resolve(SidDistiller.STATE)).metadata(), "x").extra().get("sid"), "x");
         assertThat(saved).isEqualTo(later);
+        // The model's metadata keeps the rates --resume replaced: a resume with unchanged rates adds nothing, each change
+        // closes a segment; a run whose rates never changed has no such entry.
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(6).withLearningRates(later.generatorLearningRate(), later.fakeLearningRate()), out, true, teacher);
+            run(tiny(8), out, true, teacher);
+        }
+        String expected = "0-2: generator " + first.generatorLearningRate() + ", fake " + first.fakeLearningRate()
+                + "; 2-6: generator " + later.generatorLearningRate() + ", fake " + later.fakeLearningRate();
+        assertThat(extra(out.resolve(ModelStore.WEIGHTS))).containsEntry(SidDistiller.EARLIER_LEARNING_RATES, expected);
+        assertThat(extra(out.resolve(SidDistiller.STATE))).containsEntry(SidDistiller.EARLIER_LEARNING_RATES, expected);
+        assertThat(extra(constant.resolve(ModelStore.WEIGHTS))).doesNotContainKey(SidDistiller.EARLIER_LEARNING_RATES);
+        assertThat(SidDistiller.rateSegmentStart(expected)).isEqualTo("6");
+        assertThat(SidDistiller.rateSegmentStart(null)).isEqualTo("0");
+    }
+
+    private static Map<String, String> extra(Path file) {
+        return ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString()).extra();
     }
 
     @Test
