@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Distils a teacher into a one-step generator with Score identity Distillation (see {@link SidLoss}), data-free:
@@ -67,6 +69,7 @@ public final class SidDistiller {
      * "FROM-TO: generator G, fake F" segment per change; {@code extra.sid} holds the current ones.
      */
     public static final String EARLIER_LEARNING_RATES = "earlier_learning_rates";
+    private static final Pattern RATE_SEGMENT = Pattern.compile("\\d+-(\\d+): generator .*, fake .*");
 
     private final SidConfig config;
     private final Path teacherDir;
@@ -529,8 +532,14 @@ public final class SidDistiller {
             return "0";
         }
         String last = earlierLearningRates.substring(earlierLearningRates.lastIndexOf("; ") + 1).strip();
-        return last.substring(last.indexOf('-') + 1, last.indexOf(':'));
+        Matcher segment = RATE_SEGMENT.matcher(last);
+        if (!segment.matches()) {
+            throw new CheckpointException("the state's " + EARLIER_LEARNING_RATES + " entry \"" + earlierLearningRates
+                    + "\" does not end in a segment FROM-TO: generator G, fake F");
+        }
+        return segment.group(1);
     }
+
 
     /** Running means of the reported losses over one probe interval; NaN (not computed or skipped) is left out. */
     private static final class Means {

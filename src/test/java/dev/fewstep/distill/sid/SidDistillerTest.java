@@ -170,6 +170,8 @@ class SidDistillerTest {
         assertThat(extra(constant.resolve(ModelStore.WEIGHTS))).doesNotContainKey(SidDistiller.EARLIER_LEARNING_RATES);
         assertThat(SidDistiller.rateSegmentStart(expected)).isEqualTo("6");
         assertThat(SidDistiller.rateSegmentStart(null)).isEqualTo("0");
+        assertThatThrownBy(() -> SidDistiller.rateSegmentStart("0-2 generator 1e-3"))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("FROM-TO: generator G, fake F");
     }
 
     private static Map<String, String> extra(Path file) {
