@@ -540,7 +540,6 @@ public final class SidDistiller {
         return segment.group(1);
     }
 
-
     /** Running means of the reported losses over one probe interval; NaN (not computed or skipped) is left out. */
     private static final class Means {
         private final double[] sums = new double[4];
