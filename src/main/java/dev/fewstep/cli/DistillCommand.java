@@ -118,6 +118,11 @@ final class DistillCommand implements Runnable {
                 + " instead of the teacher; with --adversarial this is SiD\u00b2A")
         String initFrom;
 
+        @Option(names = "--generator-warmup", description = "iterations at the start in which only the fake network trains"
+                + " and the generator waits (default: 100 iterations of 16 images with --adversarial, 1000 with --init-from"
+                + " alone, else 0)")
+        Integer generatorWarmup;
+
         @Option(names = "--data-dir", description = "with --adversarial: read the training images from this folder"
                 + " instead of the installed dataset")
         Path dataDir;
@@ -131,7 +136,22 @@ final class DistillCommand implements Runnable {
             return DEFAULTS.withIterations(iterations).withBatch(batch).withFakeUpdates(fakeUpdates).withAlpha(alpha).withSigmaInit(sigmaInit)
                     .withTMax(tMax).withGuidance(teacherScale, fakeTrainScale, fakeEvalScale)
                     .withLearningRates(generatorRate, fakeRate).withSeed(seed)
-                    .withIntervals(checkpointEvery, probeEvery).withAdversarial(adversarial).validated();
+                    .withIntervals(checkpointEvery, probeEvery).withAdversarial(adversarial)
+                    .withGeneratorWarmup(generatorWarmupImages()).validated();
+        }
+
+        /** The warm-up in images: as asked, else the default of SiDA or of a run from a student (none from the teacher). */
+        private long generatorWarmupImages() {
+            if (generatorWarmup != null) {
+                if (generatorWarmup < 0) {
+                    throw new IllegalArgumentException("--generator-warmup must not be negative");
+                }
+                return (long) generatorWarmup * batch;
+            }
+            if (adversarial) {
+                return SidConfig.GENERATOR_WARMUP_IMAGES;
+            }
+            return initFrom != null ? SidConfig.STUDENT_WARMUP_IMAGES : 0;
         }
 
         private static double firstOf(Double specific, Double general, double fallback) {
@@ -197,6 +217,10 @@ final class DistillCommand implements Runnable {
                         initialStudent == null ? "" : "; generator starts from " + initialStudent + " (SiD\u00b2A)");
             } else if (initialStudent != null) {
                 System.out.printf("generator starts from %s%n", initialStudent);
+            }
+            if (config.generatorWarmupImages() > 0) {
+                System.out.printf("warm-up: the generator waits %d images (%d iterations) while only the fake network trains%n",
+                        config.generatorWarmupImages(), (config.generatorWarmupImages() + config.batch() - 1) / config.batch());
             }
             SidDistiller.Result result;
             try (Progress progress = new Progress("distill")) {

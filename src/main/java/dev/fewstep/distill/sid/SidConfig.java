@@ -1,5 +1,6 @@
 package dev.fewstep.distill.sid;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.io.CheckpointException;
@@ -50,9 +51,12 @@ import java.util.List;
  * @param adversarial SiDA (arXiv 2410.14919): add the adversarial term on real training images, the fake score
  *     network's encoder acting as discriminator (see {@link SidaLoss}); false = data-free SiD. Missing in the JSON of
  *     states saved before SiDA existed, which reads as false.
- * @param adversarialWarmupImages SiDA only (0 otherwise): images the generator waits while the fake network and its
- *     discriminator start; the adversarial term joins the generator loss after twice as many (paper code: 100 000
- *     and 200 000; ours {@link #ADVERSARIAL_WARMUP_IMAGES})
+ * @param generatorWarmupImages images the generator waits at the start while only the fake network trains. SiDA
+ *     (the fake network and its discriminator start; the adversarial term joins the generator loss after twice as
+ *     many; paper code: 100 000 and 200 000) waits {@link #GENERATOR_WARMUP_IMAGES}; data-free SiD started from
+ *     a student (the fake network, started from the teacher, first learns the student's samples) waits
+ *     {@link #STUDENT_WARMUP_IMAGES}; SiD from the teacher does not wait. Saved before session 16 as
+ *     {@code adversarialWarmupImages}
  */
 public record SidConfig(
         double alpha,
@@ -80,10 +84,15 @@ public record SidConfig(
         int checkpointEvery,
         int probeEvery,
         boolean adversarial,
-        long adversarialWarmupImages) {
+        @JsonAlias("adversarialWarmupImages") long generatorWarmupImages) {
 
     /** SiDA's generator warm-up at our scale: 100 iterations of 16 images (the paper's code waits 100 000 images). */
-    public static final long ADVERSARIAL_WARMUP_IMAGES = 1_600;
+    public static final long GENERATOR_WARMUP_IMAGES = 1_600;
+    /**
+     * Data-free SiD from a student: 1000 iterations of 16 images, where the fake network's DSM loss on the emoji
+     * student's samples levelled off (0.42 over the first 50 iterations, 0.35 at 400, 0.33-0.36 from 1000 on).
+     */
+    public static final long STUDENT_WARMUP_IMAGES = 16_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The paper's method with settings adapted to our scale (see the parameter docs). */
@@ -112,9 +121,7 @@ public record SidConfig(
         if (iterations < 1) errors.add("iterations must be at least 1");
         if (fakeUpdates < 1 || fakeUpdates > 16) errors.add("fake updates per generator update must be between 1 and 16");
         if (checkpointEvery < 1 || probeEvery < 1) errors.add("checkpoint and probe intervals must be at least 1");
-        if (adversarialWarmupImages < 0 || (!adversarial && adversarialWarmupImages != 0)) {
-            errors.add("the adversarial warm-up must be 0 without SiDA and not negative with it");
-        }
+        if (generatorWarmupImages < 0) errors.add("the generator warm-up must not be negative");
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -129,74 +136,77 @@ public record SidConfig(
     public SidConfig withIterations(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, n, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, n, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withBatch(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, n, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, n, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withFakeUpdates(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withAlpha(double a) {
         return new SidConfig(a, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withSigmaInit(double s) {
         return new SidConfig(alpha, s, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withTMax(int t) {
         return new SidConfig(alpha, sigmaInit, t, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
-    /** SiDA on (with our default warm-up) or off. */
+    /** SiDA on (with the default generator warm-up) or off (with none). */
     public SidConfig withAdversarial(boolean on) {
-        return withAdversarialWarmup(on, on ? ADVERSARIAL_WARMUP_IMAGES : 0);
-    }
-
-    public SidConfig withAdversarialWarmup(boolean on, long warmupImages) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
                 fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, on,
-                on ? warmupImages : 0);
+                on ? GENERATOR_WARMUP_IMAGES : 0);
+    }
+
+    public SidConfig withGeneratorWarmup(long images) {
+        return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
+                promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial,
+                images);
     }
 
     /** kappa_4, kappa_1 and kappa_2 = kappa_3. */
     public SidConfig withGuidance(double teacher, double fakeTrain, double fakeEval) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, teacher, fakeTrain, fakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withLearningRates(double generator, double fake) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generator, fake, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withSeed(long s) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, s, checkpointEvery, probeEvery, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, s, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
     }
 
     public SidConfig withIntervals(int checkpoint, int probe) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpoint, probe, adversarial, adversarialWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpoint, probe, adversarial, generatorWarmupImages);
     }
 
     /**

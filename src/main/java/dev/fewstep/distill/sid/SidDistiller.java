@@ -55,7 +55,9 @@ import java.util.regex.Pattern;
  * <p>With {@link SidConfig#adversarial()} the run is SiDA ({@link SidaLoss}): the fake update also trains the fake
  * network's encoder as a discriminator between diffused real training images and generator samples for the same
  * prompts, and the generator loss gains the adversarial term. Started from a SiD student ({@code initialStudent}:
- * generator and its average from the student, the fake network from the teacher) it is the paper's SiD²A.
+ * generator and its average from the student, the fake network from the teacher) it is the paper's SiD²A. A
+ * data-free run may start from a student too, to continue one whose training state is lost; the generator then
+ * waits {@link SidConfig#generatorWarmupImages()} images while the fake network learns the student's samples.
  */
 public final class SidDistiller {
     public static final String STATE = "train-state.safetensors";
@@ -69,6 +71,8 @@ public final class SidDistiller {
      * "FROM-TO: generator G, fake F" segment per change; {@code extra.sid} holds the current ones.
      */
     public static final String EARLIER_LEARNING_RATES = "earlier_learning_rates";
+    /** Metadata key: images the student a run started from had seen; its weight average continues from there. */
+    public static final String STUDENT_IMAGES = "student_images";
     private static final Pattern RATE_SEGMENT = Pattern.compile("\\d+-(\\d+): generator .*, fake .*");
 
     private final SidConfig config;
@@ -159,6 +163,8 @@ public final class SidDistiller {
         private long lastCheckpoint;
         /** The student the generator started from and its step, kept in the metadata across resumes. */
         private String initializedFrom;
+        /** Images the student started from had seen (0 from the teacher): its average keeps the half-life it had. */
+        private long studentImages;
         /** Earlier learning rates of a run resumed with new ones ("0-1400: generator 5.0E-5, fake 5.0E-5; ..."). */
         private String earlierLearningRates;
 
@@ -305,9 +311,9 @@ public final class SidDistiller {
             values[0] = fakeMeans.mean(0);
             values[2] = fakeMeans.mean(2);
 
-            // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. SiDA's
-            // generator waits while the fake network and discriminator warm up.
-            if (!config.adversarial() || imagesSeen >= config.adversarialWarmupImages()) {
+            // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. During the
+            // warm-up (SiDA, or a generator started from a student) the generator waits while the fake network learns.
+            if (imagesSeen >= config.generatorWarmupImages()) {
                 try (NDManager scope = manager.newSubManager()) {
                     Conditioning conditioning = prompts(scope, random, 0);
                     NDArray z = scope.randomNormal(imageShape);
@@ -324,7 +330,7 @@ public final class SidDistiller {
                     values[3] = value.crossEntropy();
                 }
             }
-            ema.update(imagesSeen, config.batch());
+            ema.update(studentImages + imagesSeen, config.batch());
             return values;
         }
 
@@ -349,7 +355,11 @@ public final class SidDistiller {
             return scope.create(pixels, new Shape(images.length, realData.channels(), realData.size(), realData.size()));
         }
 
-        /** SiD²A: the generator and its average start from a distilled student (the fake network stays the teacher). */
+        /**
+         * SiD²A, or a data-free run continuing a student whose state is gone: the generator and its average start
+         * from a distilled student (the fake network stays the teacher until the warm-up trains it); the average's
+         * half-life ramps on from the images the student had seen.
+         */
         private void startFromStudent() {
             Path weights = initialStudent.resolve(ModelStore.WEIGHTS);
             if (!Files.isRegularFile(weights)) {
@@ -365,6 +375,9 @@ public final class SidDistiller {
             Weights.load(generatorNetwork, contents.tensors(), weights.toString());
             ema.reset();
             initializedFrom = initialStudent.getFileName() + " at step " + student.step();
+            String studentSid = student.extra().get("sid");
+            int studentBatch = studentSid == null ? config.batch() : SidConfig.fromJson(studentSid, weights.toString()).batch();
+            studentImages = student.step() * studentBatch;
         }
 
         /**
@@ -453,6 +466,7 @@ public final class SidDistiller {
                     : "SiD-LSG (Zhou et al. 2024), data-free, one step");
             if (initializedFrom != null) {
                 extra.put("initialized_from", initializedFrom);
+                extra.put(STUDENT_IMAGES, Long.toString(studentImages));
             }
             extra.put("sid", config.toJson());
             if (earlierLearningRates != null) {
@@ -501,6 +515,7 @@ public final class SidDistiller {
             }
             SidConfig savedConfig = SidConfig.fromJson(saved.extra().get("sid"), statePath.toString());
             initializedFrom = saved.extra().get("initialized_from");
+            studentImages = Long.parseLong(saved.extra().getOrDefault(STUDENT_IMAGES, "0"));
             earlierLearningRates = saved.extra().get(EARLIER_LEARNING_RATES);
             if (!config.continues(savedConfig)) {
                 throw new CheckpointException(statePath + " was distilled with other settings: "

@@ -29,7 +29,7 @@ import dev.fewstep.sample.Guidance;
  * </ul>
  *
  * <p>Deviation, named: the code's warm-ups (the generator waits 100k images, the adversarial generator term 200k) are
- * scaled to our run lengths: {@link SidConfig#adversarialWarmupImages()} and twice that. With guidance on
+ * scaled to our run lengths: {@link SidConfig#generatorWarmupImages()} and twice that. With guidance on
  * the fake network (kappa_1 or kappa_2 not 1) the logits come from a separate encoder pass on the conditional
  * prompts; without it (our runs) from the same pass as the prediction.
  */
@@ -82,7 +82,7 @@ public final class SidaLoss {
         long pixels = generated.size() / batch;
         NDArray crossEntropy = Activation.softPlus(prediction.logits().clip(-LOGIT_CLIP, LOGIT_CLIP).neg()).mean();
         NDArray adversarial = NativeMemory.times(crossEntropy.div(normalizer.reshape(-1)).mean(), pixels);
-        if (imagesSeen < 2 * config.adversarialWarmupImages()) {
+        if (imagesSeen < 2 * config.generatorWarmupImages()) {
             return new SidLoss.Value(identity.objective(), identity.reported(), crossEntropy.getFloat());
         }
         NDArray objective = NativeMemory.times(identity.objective().add(adversarial), 0.5);

@@ -44,6 +44,16 @@ class DistillCommandTest {
         assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", fresh.toString(), "--init-from",
                 "no-such-student", "--iterations", "1")).isEqualTo(Main.BAD_INPUT);
         assertThat(fresh.resolve(ModelStore.WEIGHTS)).doesNotExist();
+        // Data-free from a student: the generator waits --generator-warmup iterations, by default 1000 of 16 images.
+        String[] fromStudent = {"distill", "sid", "--teacher", teacher.toString(), "--batch", "2", "--probe-images", "6",
+            "--init-from", out.toString(), "--iterations", "1"};
+        assertThat(Main.run(concat(fromStudent, "--out", dir.resolve("w1").toString(), "--generator-warmup", "3"))).isZero();
+        assertThat(warmupImages(dir.resolve("w1"))).isEqualTo(6);
+        assertThat(Main.run(concat(fromStudent, "--out", dir.resolve("w2").toString()))).isZero();
+        assertThat(warmupImages(dir.resolve("w2"))).isEqualTo(SidConfig.STUDENT_WARMUP_IMAGES);
+        assertThat(Main.run(concat(fromStudent, "--out", dir.resolve("w3").toString(), "--generator-warmup", "-1")))
+                .isEqualTo(Main.BAD_INPUT);
+        assertThat(warmupImages(out)).isZero();
         assertThat(Main.run("distill", "plot", "--model", out.toString())).isZero();
         assertThat(out.resolve(DistillLog.PLOT)).isRegularFile();
     }
@@ -52,7 +62,12 @@ class DistillCommandTest {
         return ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student").step();
     }
 
-    private static String[] concat(String[] a, String... b) {
+    private static long warmupImages(Path out) {
+        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student");
+        return SidConfig.fromJson(info.extra().get("sid"), "student").generatorWarmupImages();
+    }
+
+        private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;

@@ -256,7 +256,7 @@ class SidDistillerTest {
 
     /** SiDA on the tiny teacher's synthetic images: the generator waits for 2 images (iteration 0 of batch 2). */
     private static SidConfig adversarial(int iterations) {
-        return tiny(iterations).withAdversarialWarmup(true, 2);
+        return tiny(iterations).withAdversarial(true).withGeneratorWarmup(2);
     }
 
     private static SidDistiller.Result runAdversarial(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
@@ -294,7 +294,7 @@ class SidDistillerTest {
             Path dataFree = dir.resolve("sida-from-data-free");
             run(tiny(2), dataFree, false, teacher);
             assertThatThrownBy(() -> runAdversarial(adversarial(4), dataFree, true, teacher, null))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("adversarial false -> true, adversarialWarmupImages 0 -> 2 (only");
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("adversarial false -> true, generatorWarmupImages 0 -> 2 (only");
         }
         assertThatThrownBy(() -> new SidDistiller(adversarial(1), teacherDir, dir.resolve("x"), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("training images");
@@ -307,7 +307,7 @@ class SidDistillerTest {
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(2), student, false, teacher);
             // A warm-up longer than the run: the generator does not step, so it must still be the student.
-            runAdversarial(tiny(1).withAdversarialWarmup(true, 1000), out, false, teacher, student);
+            runAdversarial(tiny(1).withAdversarial(true).withGeneratorWarmup(1000), out, false, teacher, student);
         }
         Map<String, Tensor> studentWeights = tensors(student.resolve(ModelStore.WEIGHTS), "");
         assertThat(same(tensors(out.resolve(SidDistiller.STATE), "generator."), studentWeights)).isTrue();
@@ -318,5 +318,40 @@ class SidDistillerTest {
             assertThatThrownBy(() -> runAdversarial(adversarial(1), dir.resolve("sid2a-bad"), false, teacher, teacherDir))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a one-step student");
         }
+    }
+
+    @Test
+    void aDataFreeRunFromAStudentWaitsForItsWarmupThenMovesTheGenerator() throws IOException {
+        Path student = dir.resolve("warm-student");
+        Path out = dir.resolve("warm");
+        Path interrupted = dir.resolve("warm-interrupted");
+        SidConfig warm = tiny(3).withGeneratorWarmup(4); // batch 2: iterations 0 and 1 train only the fake network
+        Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(2), student, false, teacher);
+            runFrom(warm.withIterations(2), interrupted, false, teacher, student);
+            runFrom(warm, interrupted, true, teacher, student);
+            runFrom(warm, out, false, teacher, student);
+        }
+        Map<String, Tensor> studentWeights = tensors(student.resolve(ModelStore.WEIGHTS), "");
+        Map<String, Tensor> state = tensors(out.resolve(SidDistiller.STATE), "");
+        assertThat(same(tensors(interrupted.resolve(SidDistiller.STATE), ""), state)).as("resumes bit for bit").isTrue();
+        SafeTensors.Contents saved = SafeTensors.read(out.resolve(SidDistiller.STATE));
+        assertThat(saved.metadata()).containsEntry("generator_adam_updates", "1").containsEntry("fake_adam_updates", "3");
+        assertThat(same(tensors(out.resolve(SidDistiller.STATE), "generator."), studentWeights)).as("generator stepped").isFalse();
+        assertThat(same(tensors(out.resolve(SidDistiller.STATE), "fake."), teacherFile)).as("fake network trained").isFalse();
+        ModelInfo info = ModelInfo.fromMetadata(saved.metadata(), "state");
+        assertThat(info.extra().get("method")).contains("data-free");
+        assertThat(SidConfig.fromJson(info.extra().get("sid"), "state").generatorWarmupImages()).isEqualTo(4);
+        // The average continues from the student's 2 iterations of 2 images (its ramped half-life), also on resume.
+        assertThat(info.extra()).containsEntry(SidDistiller.STUDENT_IMAGES, "4");
+        assertThat(ModelInfo.fromMetadata(SafeTensors.read(interrupted.resolve(SidDistiller.STATE)).metadata(), "state")
+                .extra()).containsEntry(SidDistiller.STUDENT_IMAGES, "4");
+    }
+
+    private static SidDistiller.Result runFrom(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
+            Path initialStudent) throws IOException {
+        return new SidDistiller(config, teacherDir, out, null, initialStudent).distill(teacher,
+                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
     }
 }

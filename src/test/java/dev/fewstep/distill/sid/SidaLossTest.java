@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class SidaLossTest {
     private static final UNetConfig TINY = UNetConfig.tiny(1);
     private static final int BATCH = 3;
-    private static final SidConfig CONFIG = SidConfig.defaults().withGuidance(2, 1, 1).withAdversarialWarmup(true, 100);
+    private static final SidConfig CONFIG = SidConfig.defaults().withGuidance(2, 1, 1).withAdversarial(true).withGeneratorWarmup(100);
 
     private static UNet network(NDManager manager, int seed) {
         manager.getEngine().setRandomSeed(seed);
@@ -169,7 +169,7 @@ class SidaLossTest {
             UNet fakeNet = network(manager, 2);
             UNet generatorNet = network(manager, 3);
             List<Object> early = generatorStep(0, manager, teacher, fakeNet, generatorNet);
-            List<Object> late = generatorStep(2 * CONFIG.adversarialWarmupImages(), manager, teacher, fakeNet, generatorNet);
+            List<Object> late = generatorStep(2 * CONFIG.generatorWarmupImages(), manager, teacher, fakeNet, generatorNet);
             double sidObjective = (double) early.get(1);
             double adversarial = (double) early.get(3);
             assertThat(adversarial).isPositive();
@@ -195,10 +195,13 @@ class SidaLossTest {
     @Test
     void configsSavedBeforeSidaReadAsDataFree() {
         SidConfig dataFree = SidConfig.defaults();
-        String old = dataFree.toJson().replace(",\"adversarial\":false,\"adversarialWarmupImages\":0", "");
+        String old = dataFree.toJson().replace(",\"adversarial\":false,\"generatorWarmupImages\":0", "");
         assertThat(old).doesNotContain("adversarial");
         assertThat(SidConfig.fromJson(old, "old state")).isEqualTo(dataFree);
-        assertThat(dataFree.withAdversarial(true).adversarialWarmupImages()).isEqualTo(SidConfig.ADVERSARIAL_WARMUP_IMAGES);
+        assertThat(dataFree.withAdversarial(true).generatorWarmupImages()).isEqualTo(SidConfig.GENERATOR_WARMUP_IMAGES);
         assertThat(dataFree.withAdversarial(true).continues(dataFree)).isFalse();
+        // States saved before the warm-up applied to data-free runs too named it adversarialWarmupImages.
+        String sida = dataFree.withAdversarial(true).toJson().replace("generatorWarmupImages", "adversarialWarmupImages");
+        assertThat(SidConfig.fromJson(sida, "session-12 state")).isEqualTo(dataFree.withAdversarial(true));
     }
 }
