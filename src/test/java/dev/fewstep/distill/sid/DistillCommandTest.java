@@ -58,16 +58,19 @@ class DistillCommandTest {
         assertThat(out.resolve(DistillLog.PLOT)).isRegularFile();
     }
 
+    private static ModelInfo info(Path out) {
+        return ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student");
+    }
+
     private static long step(Path out) {
-        return ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student").step();
+        return info(out).step();
     }
 
     private static long warmupImages(Path out) {
-        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).metadata(), "student");
-        return SidConfig.fromJson(info.extra().get("sid"), "student").generatorWarmupImages();
+        return SidConfig.fromJson(info(out).extra().get("sid"), "student").generatorWarmupImages();
     }
 
-        private static String[] concat(String[] a, String... b) {
+    private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;

@@ -3,6 +3,7 @@ package dev.fewstep.distill.sid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fewstep.data.ImageDataset;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.io.CheckpointException;
@@ -261,7 +262,13 @@ class SidDistillerTest {
 
     private static SidDistiller.Result runAdversarial(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
             Path initialStudent) throws IOException {
-        return new SidDistiller(config, teacherDir, out, TinyModels.data(12, 1, 3), initialStudent).distill(teacher,
+        return runFrom(config, out, resume, teacher, TinyModels.data(12, 1, 3), initialStudent);
+    }
+
+    /** Runs with real data (SiDA) or without (null), from the teacher or from {@code initialStudent}. */
+    private static SidDistiller.Result runFrom(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
+            ImageDataset realData, Path initialStudent) throws IOException {
+        return new SidDistiller(config, teacherDir, out, realData, initialStudent).distill(teacher,
                 SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
     }
 
@@ -329,9 +336,9 @@ class SidDistillerTest {
         Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(2), student, false, teacher);
-            runFrom(warm.withIterations(2), interrupted, false, teacher, student);
-            runFrom(warm, interrupted, true, teacher, student);
-            runFrom(warm, out, false, teacher, student);
+            runFrom(warm.withIterations(2), interrupted, false, teacher, null, student);
+            runFrom(warm, interrupted, true, teacher, null, student);
+            runFrom(warm, out, false, teacher, null, student);
         }
         Map<String, Tensor> studentWeights = tensors(student.resolve(ModelStore.WEIGHTS), "");
         Map<String, Tensor> state = tensors(out.resolve(SidDistiller.STATE), "");
@@ -347,11 +354,5 @@ class SidDistillerTest {
         assertThat(info.extra()).containsEntry(SidDistiller.STUDENT_IMAGES, "4");
         assertThat(ModelInfo.fromMetadata(SafeTensors.read(interrupted.resolve(SidDistiller.STATE)).metadata(), "state")
                 .extra()).containsEntry(SidDistiller.STUDENT_IMAGES, "4");
-    }
-
-    private static SidDistiller.Result runFrom(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
-            Path initialStudent) throws IOException {
-        return new SidDistiller(config, teacherDir, out, null, initialStudent).distill(teacher,
-                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
     }
 }
