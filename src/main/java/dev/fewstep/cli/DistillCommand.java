@@ -223,8 +223,15 @@ final class DistillCommand implements Runnable {
                         config.generatorWarmupImages(), (config.generatorWarmupImages() + config.batch() - 1) / config.batch());
             }
             SidDistiller.Result result;
-            try (Progress progress = new Progress("distill")) {
-                result = distiller.distill(resume, listener(progress), probe);
+            try (StopOnSignal stop = new StopOnSignal("distillation", "iteration")) {
+                try (Progress progress = new Progress("distill", stop)) {
+                    result = distiller.distill(resume, listener(progress), probe);
+                }
+                if (result.stopped()) {
+                    System.out.printf("stopped at iteration %d, saved in %s; --resume continues from there%n",
+                            result.iterations(), out);
+                    return 0;
+                }
             }
             System.out.printf("done: %d iterations (%.1f s in total), last losses: fake %.4f, generator %+.5f%s%n",
                     result.iterations(), result.seconds(), result.fakeLoss(), result.generatorLoss(),
@@ -249,6 +256,11 @@ final class DistillCommand implements Runnable {
                     progress.step(iteration);
                     String generator = Double.isNaN(generatorLoss) ? "waits (warm-up)" : String.format("%+.5f", generatorLoss);
                     progress.message(String.format("fake %.4f, gen %s, %.2f s/it", fakeLoss, generator, secondsPerIteration));
+                }
+
+                @Override
+                public boolean stopRequested() {
+                    return progress.stopRequested();
                 }
             };
         }

@@ -5,13 +5,21 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A console progress bar for long commands; closes itself at the end. */
+/** A console progress bar for long commands; closes itself at the end. As a listener it stops on a signal. */
 final class Progress implements TrainingListener, AutoCloseable {
     private final String task;
+    private final StopOnSignal stop;
     private ProgressBar bar;
+    private long lastStep;
 
     Progress(String task) {
+        this(task, null);
+    }
+
+    /** @param stop what {@link #stopRequested()} answers from, or null for never */
+    Progress(String task, StopOnSignal stop) {
         this.task = task;
+        this.stop = stop;
     }
 
     @Override
@@ -28,7 +36,7 @@ final class Progress implements TrainingListener, AutoCloseable {
 
     @Override
     public void stepped(long step, double loss, double stepsPerSecond) {
-        bar.stepTo(step);
+        step(step);
         bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", loss, stepsPerSecond));
     }
 
@@ -40,6 +48,17 @@ final class Progress implements TrainingListener, AutoCloseable {
 
     void step(long n) {
         bar.stepTo(n);
+        lastStep = n;
+    }
+
+    /** The last step (or iteration) shown. */
+    long lastStep() {
+        return lastStep;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stop != null && stop.requested();
     }
 
     @Override

@@ -52,8 +52,16 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.networkConfig());
         long start = System.nanoTime();
         double loss;
-        try (Progress progress = new Progress("train")) {
-            loss = trainer.train(resume, progress);
+        try (StopOnSignal stop = new StopOnSignal("training", "step")) {
+            long lastStep;
+            try (Progress progress = new Progress("train", stop)) {
+                loss = trainer.train(resume, progress);
+                lastStep = progress.lastStep();
+            }
+            if (stop.requested()) {
+                System.out.printf("stopped at step %d, saved in %s; --resume continues from there%n", lastStep, out);
+                return 0;
+            }
         }
         System.out.printf("done: %d steps, loss %.4f, %.1f s this run; weights in %s%n", steps, loss,
                 (System.nanoTime() - start) / 1e9, out.resolve("model.safetensors"));

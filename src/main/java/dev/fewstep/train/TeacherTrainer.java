@@ -108,9 +108,13 @@ public final class TeacherTrainer {
                 step++;
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.stepped(step, value, (step - runStartStep) / elapsed);
-                if (step % config.checkpointEvery() == 0 || step == config.steps()) {
+                boolean stop = listener.stopRequested();
+                if (step % config.checkpointEvery() == 0 || step == config.steps() || stop) {
                     double total = seconds + elapsed;
                     checkpoint(network, average, adam, step, total, smoothedLoss);
+                }
+                if (stop) {
+                    break;
                 }
             }
             return smoothedLoss;

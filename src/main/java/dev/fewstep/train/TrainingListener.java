@@ -6,6 +6,11 @@ public interface TrainingListener {
 
     void stepped(long step, double loss, double stepsPerSecond);
 
+    /** Asked after each step: true ends the run there, with a checkpoint (e.g. after Ctrl-C). */
+    default boolean stopRequested() {
+        return false;
+    }
+
     TrainingListener NONE = new TrainingListener() {
         @Override
         public void started(long firstStep, long totalSteps) {}

@@ -13,6 +13,7 @@ import dev.fewstep.diffusion.EdmLoss;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.io.Tensor;
 import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
@@ -84,6 +85,35 @@ class TeacherTrainerTest {
         Map<String, Tensor> b = SafeTensors.read(interrupted.resolve(ModelStore.WEIGHTS)).tensors();
         assertThat(b).isEqualTo(a);
         assertThat(SafeTensors.read(interrupted.resolve(TeacherTrainer.STATE)).tensors())
+                .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
+    }
+
+    @Test
+    void aStopRequestSavesTheStepItStoppedAtAndResumingEndsWithTheSameWeights() throws IOException {
+        // What Ctrl-C does through the CLI's listener: the run ends after step 7, between checkpoints.
+        TrainingListener stopAfterSeven = new TrainingListener() {
+            private long step;
+
+            @Override
+            public void started(long firstStep, long totalSteps) {}
+
+            @Override
+            public void stepped(long step, double loss, double stepsPerSecond) {
+                this.step = step;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return step >= 7;
+            }
+        };
+        Path straight = dir.resolve("straight");
+        new TeacherTrainer(config(12), DATA, straight).train(false, TrainingListener.NONE);
+        Path stopped = dir.resolve("stopped");
+        new TeacherTrainer(config(12), DATA, stopped).train(false, stopAfterSeven);
+        assertThat(ModelInfo.fromMetadata(SafeTensors.read(stopped.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(7);
+        new TeacherTrainer(config(12), DATA, stopped).train(true, TrainingListener.NONE);
+        assertThat(SafeTensors.read(stopped.resolve(TeacherTrainer.STATE)).tensors())
                 .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
     }
 

@@ -9,6 +9,11 @@ public interface DistillListener {
     /** After each iteration: its losses (per-pixel means) and the run's speed so far. */
     void iterated(long iteration, double fakeLoss, double generatorLoss, double secondsPerIteration);
 
+    /** Asked after each iteration: true ends the run there, with a checkpoint (e.g. after Ctrl-C). */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** After each probe. */
     default void probed(long iteration, Map<String, Double> values) {}
 

@@ -81,9 +81,12 @@ public final class SidDistiller {
     private final ImageDataset realData;
     private final Path initialStudent;
 
-    /** How the run ended: iterations done, the losses averaged over the last probe interval, time and probe. */
+    /**
+     * How the run ended: iterations done, the losses averaged over the last probe interval, time and probe, and
+     * whether it stopped before its last iteration because the listener asked it to.
+     */
     public record Result(long iterations, double fakeLoss, double generatorLoss, double seconds, int skippedUpdates,
-            Map<String, Double> lastProbe) {}
+            Map<String, Double> lastProbe, boolean stopped) {}
 
     public SidDistiller(SidConfig config, Path teacherDir, Path outDir) {
         this(config, teacherDir, outDir, null, null);
@@ -253,6 +256,13 @@ public final class SidDistiller {
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.iterated(iteration, values[0], values[1], elapsed / (iteration - runStartIteration));
                 boolean last = iteration == config.iterations();
+                boolean stop = !last && listener.stopRequested();
+                if (stop) {
+                    // Saved without a probe (a probe can take a minute); the log goes on from the next one after --resume.
+                    double total = seconds + (System.nanoTime() - runStart) / 1e9;
+                    checkpoint(iteration, total, fakeMean, generatorMean);
+                    return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe, true);
+                }
                 if (iteration % config.probeEvery() == 0 || last) {
                     fakeMean = means.mean(0);
                     generatorMean = means.mean(1);
@@ -271,7 +281,7 @@ public final class SidDistiller {
                 }
             }
             double total = seconds + (System.nanoTime() - runStart) / 1e9;
-            return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe);
+            return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe, false);
         }
 
         /**

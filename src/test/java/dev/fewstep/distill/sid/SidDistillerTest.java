@@ -122,6 +122,43 @@ class SidDistillerTest {
     }
 
     @Test
+    void aStopRequestEndsTheRunWithACheckpointFromWhichItResumesBitForBit() throws IOException {
+        // What Ctrl-C does through the CLI's listener: the loop stops after iteration 3, between two checkpoints.
+        Path straight = dir.resolve("stop-straight");
+        Path stopped = dir.resolve("stopped");
+        DistillListener stopAfterThree = new DistillListener() {
+            private long iteration;
+
+            @Override
+            public void started(long firstIteration, long totalIterations) {}
+
+            @Override
+            public void iterated(long iteration, double fakeLoss, double generatorLoss, double secondsPerIteration) {
+                this.iteration = iteration;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return iteration >= 3;
+            }
+        };
+        String digest = SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            run(tiny(5), straight, false, teacher);
+            SidDistiller.Result result = new SidDistiller(tiny(5), teacherDir, stopped)
+                    .distill(teacher, digest, false, stopAfterThree, IntervalProbe.NONE);
+            assertThat(result.stopped()).isTrue();
+            assertThat(result.iterations()).isEqualTo(3);
+            assertThat(ModelInfo.fromMetadata(SafeTensors.read(stopped.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(3);
+            SidDistiller.Result resumed = run(tiny(5), stopped, true, teacher);
+            assertThat(resumed.stopped()).isFalse();
+            assertThat(resumed.iterations()).isEqualTo(5);
+        }
+        assertThat(same(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(stopped.resolve(ModelStore.WEIGHTS), ""))).isTrue();
+        assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(stopped.resolve(SidDistiller.STATE), ""))).isTrue();
+    }
+
+    @Test
     void resumeRefusesAChangedRecipeAndAFreshRunRefusesToOverwrite() throws IOException {
         Path out = dir.resolve("guarded");
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
