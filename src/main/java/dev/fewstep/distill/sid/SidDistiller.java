@@ -256,8 +256,7 @@ public final class SidDistiller {
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
                 listener.iterated(iteration, values[0], values[1], elapsed / (iteration - runStartIteration));
                 boolean last = iteration == config.iterations();
-                boolean stop = !last && listener.stopRequested();
-                if (stop) {
+                if (!last && listener.stopRequested()) {
                     // Saved without a probe (a probe can take a minute); the log goes on from the next one after --resume.
                     double total = seconds + (System.nanoTime() - runStart) / 1e9;
                     checkpoint(iteration, total, fakeMean, generatorMean);

@@ -44,8 +44,13 @@ class SidDistillerTest {
 
     /** Runs with the teacher loaded here, so the test can look at its in-memory weights afterwards. */
     private static SidDistiller.Result run(SidConfig config, Path out, boolean resume, DiffusionModel teacher) throws IOException {
+        return run(config, out, resume, teacher, DistillListener.NONE);
+    }
+
+    private static SidDistiller.Result run(SidConfig config, Path out, boolean resume, DiffusionModel teacher,
+            DistillListener listener) throws IOException {
         return new SidDistiller(config, teacherDir, out).distill(teacher,
-                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, DistillListener.NONE, IntervalProbe.NONE);
+                SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), resume, listener, IntervalProbe.NONE);
     }
 
     private static Map<String, Tensor> tensors(Path file, String prefix) {
@@ -142,11 +147,9 @@ class SidDistillerTest {
                 return iteration >= 3;
             }
         };
-        String digest = SidDistiller.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(5), straight, false, teacher);
-            SidDistiller.Result result = new SidDistiller(tiny(5), teacherDir, stopped)
-                    .distill(teacher, digest, false, stopAfterThree, IntervalProbe.NONE);
+            SidDistiller.Result result = run(tiny(5), stopped, false, teacher, stopAfterThree);
             assertThat(result.stopped()).isTrue();
             assertThat(result.iterations()).isEqualTo(3);
             assertThat(ModelInfo.fromMetadata(SafeTensors.read(stopped.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(3);
