@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
                 loss = trainer.train(resume, progress);
                 lastStep = progress.lastStep();
             }
-            if (stop.requested()) {
+            if (stop.requested() && lastStep < steps) { // a signal during the last step still ran every step
                 System.out.printf("stopped at step %d, saved in %s; --resume continues from there%n", lastStep, out);
                 return 0;
             }
