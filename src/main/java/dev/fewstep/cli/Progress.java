@@ -10,7 +10,6 @@ final class Progress implements TrainingListener, AutoCloseable {
     private final String task;
     private final StopOnSignal stop;
     private ProgressBar bar;
-    private long lastStep;
 
     Progress(String task) {
         this(task, null);
@@ -48,12 +47,6 @@ final class Progress implements TrainingListener, AutoCloseable {
 
     void step(long n) {
         bar.stepTo(n);
-        lastStep = n;
-    }
-
-    /** The last step (or iteration) shown. */
-    long lastStep() {
-        return lastStep;
     }
 
     @Override

@@ -51,19 +51,17 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf("training %s on %s (%d images, %d prompts), %s%n", out, name, data.count(), data.prompts().size(),
                 trainer.networkConfig());
         long start = System.nanoTime();
-        double loss;
+        TeacherTrainer.Result result;
         try (StopOnSignal stop = new StopOnSignal("training", "step")) {
-            long lastStep;
             try (Progress progress = new Progress("train", stop)) {
-                loss = trainer.train(resume, progress);
-                lastStep = progress.lastStep();
+                result = trainer.train(resume, progress);
             }
-            if (stop.requested() && lastStep < steps) { // a signal during the last step still ran every step
-                System.out.printf("stopped at step %d, saved in %s; --resume continues from there%n", lastStep, out);
+            if (result.stopped()) { // said before the signal's shutdown goes on (closing the StopOnSignal)
+                System.out.printf("stopped at step %d, saved in %s; --resume continues from there%n", result.step(), out);
                 return 0;
             }
         }
-        System.out.printf("done: %d steps, loss %.4f, %.1f s this run; weights in %s%n", steps, loss,
+        System.out.printf("done: %d steps, loss %.4f, %.1f s this run; weights in %s%n", steps, result.smoothedLoss(),
                 (System.nanoTime() - start) / 1e9, out.resolve("model.safetensors"));
         return 0;
     }

@@ -62,8 +62,17 @@ public final class TeacherTrainer {
                 small.contextTokens(), small.contextDim());
     }
 
-    /** Runs until {@code config.steps()}; returns the loss averaged over roughly the last 100 steps. */
-    public double train(boolean resume, TrainingListener listener) throws IOException {
+    /**
+     * What a call of {@link #train} did.
+     *
+     * @param step the step the saved weights are at
+     * @param smoothedLoss the loss averaged over roughly the last 100 steps of this call (NaN if it ran none)
+     * @param stopped whether the listener's stop request ended the run before {@code config.steps()}
+     */
+    public record Result(long step, double smoothedLoss, boolean stopped) {}
+
+    /** Runs until {@code config.steps()}, or until the listener asks to stop (then checkpoints that step first). */
+    public Result train(boolean resume, TrainingListener listener) throws IOException {
         Files.createDirectories(outDir);
         if (data.name().equals("emoji")) {
             Files.writeString(outDir.resolve(Emoji.ATTRIBUTION_FILE), Emoji.ATTRIBUTION);
@@ -113,11 +122,11 @@ public final class TeacherTrainer {
                     double total = seconds + elapsed;
                     checkpoint(network, average, adam, step, total, smoothedLoss);
                 }
-                if (stop) {
-                    break;
+                if (stop && step < config.steps()) {
+                    return new Result(step, smoothedLoss, true);
                 }
             }
-            return smoothedLoss;
+            return new Result(step, smoothedLoss, false);
         }
     }
 

@@ -108,13 +108,41 @@ class TeacherTrainerTest {
             }
         };
         Path straight = dir.resolve("straight");
-        new TeacherTrainer(config(12), DATA, straight).train(false, TrainingListener.NONE);
+        assertThat(new TeacherTrainer(config(12), DATA, straight).train(false, TrainingListener.NONE).stopped()).isFalse();
         Path stopped = dir.resolve("stopped");
-        new TeacherTrainer(config(12), DATA, stopped).train(false, stopAfterSeven);
+        TeacherTrainer.Result early = new TeacherTrainer(config(12), DATA, stopped).train(false, stopAfterSeven);
+        assertThat(early.stopped()).isTrue();
+        assertThat(early.step()).isEqualTo(7);
         assertThat(ModelInfo.fromMetadata(SafeTensors.read(stopped.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(7);
-        new TeacherTrainer(config(12), DATA, stopped).train(true, TrainingListener.NONE);
+        TeacherTrainer.Result rest = new TeacherTrainer(config(12), DATA, stopped).train(true, TrainingListener.NONE);
+        assertThat(rest.stopped()).isFalse();
+        assertThat(rest.step()).isEqualTo(12);
         assertThat(SafeTensors.read(stopped.resolve(TeacherTrainer.STATE)).tensors())
                 .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
+    }
+
+    @Test
+    void aStopRequestDuringTheLastStepOrAfterTheEndIsNotAnEarlyStop() throws IOException {
+        TrainingListener alwaysStop = new TrainingListener() {
+            @Override
+            public void started(long firstStep, long totalSteps) {}
+
+            @Override
+            public void stepped(long step, double loss, double stepsPerSecond) {}
+
+            @Override
+            public boolean stopRequested() {
+                return true;
+            }
+        };
+        Path out = dir.resolve("one-step");
+        TeacherTrainer.Result last = new TeacherTrainer(config(1), DATA, out).train(false, alwaysStop);
+        assertThat(last.stopped()).isFalse();
+        assertThat(last.step()).isEqualTo(1);
+        TeacherTrainer.Result complete = new TeacherTrainer(config(1), DATA, out).train(true, alwaysStop);
+        assertThat(complete.stopped()).isFalse();
+        assertThat(complete.step()).isEqualTo(1);
+        assertThat(complete.smoothedLoss()).isNaN();
     }
 
     @Test
