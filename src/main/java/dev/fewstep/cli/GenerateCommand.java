@@ -11,11 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "generate", description = "Generate images from a prompt with a shipped model.")
 final class GenerateCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "fashion-teacher";
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", description = "model name or folder (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_MODEL)
     String model;
@@ -71,6 +76,9 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 rows.addAll(loaded.info().prompts());
             }
+            if (loaded.info().isOneStep()) {
+                warnIgnored(loaded.name());
+            }
             double warmUp = Generation.warmUp(loaded).seconds();
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<Generation.Result> results = new ArrayList<>();
@@ -95,5 +103,19 @@ final class GenerateCommand implements Callable<Integer> {
                     first.nfe(), count / seconds, warmUp);
         }
         return 0;
+    }
+
+    /** A one-step student has no sampler, steps or guidance; says so if the user set them. */
+    private void warnIgnored(String name) {
+        List<String> ignored = new ArrayList<>();
+        for (String option : List.of("--sampler", "--steps", "--cfg")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                ignored.add(option);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            System.err.printf("fewstep: %s is a one-step generator (1 NFE, guidance distilled in); %s ignored%n", name,
+                    String.join(", ", ignored));
+        }
     }
 }

@@ -55,6 +55,22 @@ class CliTest {
     }
 
     @Test
+    void aOneStepStudentSaysWhichSamplerOptionsItIgnores() throws IOException {
+        Path student = TinyModels.oneStep(dir, "tiny-student", 1);
+        Path png = dir.resolve("student.png");
+        Run asked = run("generate", "--model", student.toString(), "--prompt", "stripes", "--steps", "4", "--cfg", "3",
+                "--out", png.toString());
+        assertThat(asked.exit()).as(asked.err()).isZero();
+        assertThat(asked.out()).contains("NFE 1");
+        assertThat(asked.err()).contains("one-step generator").contains("--steps, --cfg ignored").doesNotContain("--sampler");
+        Run plain = run("generate", "--model", student.toString(), "--prompt", "stripes", "--out", png.toString());
+        assertThat(plain.exit()).isZero();
+        assertThat(plain.err()).doesNotContain("ignored");
+        Run teacher = run("generate", "--model", model.toString(), "--prompt", "stripes", "--steps", "2", "--out", png.toString());
+        assertThat(teacher.err()).doesNotContain("ignored");
+    }
+
+    @Test
     void sameSeedGivesTheSameImage() throws IOException {
         Path a = dir.resolve("a.png");
         Path b = dir.resolve("b.png");
