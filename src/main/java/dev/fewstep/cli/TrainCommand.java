@@ -61,6 +61,10 @@ final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
         }
+        if (result.stepsRun() == 0) { // --resume of a run that had already reached --steps
+            System.out.printf("done: %s was already at step %d of %d; nothing to train%n", out, result.step(), steps);
+            return 0;
+        }
         System.out.printf("done: %d steps, loss %.4f, %.1f s this run; weights in %s%n", steps, result.smoothedLoss(),
                 (System.nanoTime() - start) / 1e9, out.resolve("model.safetensors"));
         return 0;

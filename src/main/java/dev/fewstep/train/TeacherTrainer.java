@@ -66,10 +66,11 @@ public final class TeacherTrainer {
      * What a call of {@link #train} did.
      *
      * @param step the step the saved weights are at
-     * @param smoothedLoss the loss averaged over roughly the last 100 steps of this call (NaN if it ran none)
+     * @param stepsRun the steps this call ran (0 when a resumed run was already at {@code config.steps()})
+     * @param smoothedLoss the loss averaged over roughly the last 100 steps of this call (NaN if none had a finite loss)
      * @param stopped whether the listener's stop request ended the run before {@code config.steps()}
      */
-    public record Result(long step, double smoothedLoss, boolean stopped) {}
+    public record Result(long step, long stepsRun, double smoothedLoss, boolean stopped) {}
 
     /** Runs until {@code config.steps()}, or until the listener asks to stop (then checkpoints that step first). */
     public Result train(boolean resume, TrainingListener listener) throws IOException {
@@ -123,10 +124,10 @@ public final class TeacherTrainer {
                     checkpoint(network, average, adam, step, total, smoothedLoss);
                 }
                 if (stop && step < config.steps()) {
-                    return new Result(step, smoothedLoss, true);
+                    return new Result(step, step - runStartStep, smoothedLoss, true);
                 }
             }
-            return new Result(step, smoothedLoss, false);
+            return new Result(step, step - runStartStep, smoothedLoss, false);
         }
     }
 

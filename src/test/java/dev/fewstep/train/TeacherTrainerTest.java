@@ -117,6 +117,7 @@ class TeacherTrainerTest {
         TeacherTrainer.Result rest = new TeacherTrainer(config(12), DATA, stopped).train(true, TrainingListener.NONE);
         assertThat(rest.stopped()).isFalse();
         assertThat(rest.step()).isEqualTo(12);
+        assertThat(rest.stepsRun()).isEqualTo(5);
         assertThat(SafeTensors.read(stopped.resolve(TeacherTrainer.STATE)).tensors())
                 .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
     }
@@ -142,6 +143,7 @@ class TeacherTrainerTest {
         TeacherTrainer.Result complete = new TeacherTrainer(config(1), DATA, out).train(true, alwaysStop);
         assertThat(complete.stopped()).isFalse();
         assertThat(complete.step()).isEqualTo(1);
+        assertThat(complete.stepsRun()).isZero();
         assertThat(complete.smoothedLoss()).isNaN();
     }
 
