@@ -233,6 +233,11 @@ final class DistillCommand implements Runnable {
                     return 0;
                 }
             }
+            if (result.iterationsRun() == 0) { // --resume of a run that had already reached --iterations
+                System.out.printf("done: %s was already at iteration %d (--iterations %d); nothing to distil%n", out,
+                        result.iterations(), config.iterations());
+                return 0;
+            }
             System.out.printf("done: %d iterations (%.1f s in total), last losses: fake %.4f, generator %+.5f%s%n",
                     result.iterations(), result.seconds(), result.fakeLoss(), result.generatorLoss(),
                     result.skippedUpdates() > 0 ? ", " + result.skippedUpdates() + " updates skipped (non-finite)" : "");

@@ -71,6 +71,21 @@ class CliTest {
     }
 
     @Test
+    void distillResumeOfAFinishedRunSaysSoInsteadOfPrintingLosses() {
+        String student = dir.resolve("distilled").toString();
+        String[] args = {"distill", "sid", "--teacher", model.toString(), "--out", student, "--iterations", "1", "--batch",
+            "2", "--probe-images", "2", "--fid-features", "none"};
+        Run first = run(args);
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("done: 1 iterations").doesNotContain("NaN");
+        Run again = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--resume"))
+                .toArray(String[]::new));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("was already at iteration 1 (--iterations 1); nothing to distil")
+                .doesNotContain("NaN");
+    }
+
+    @Test
     void sameSeedGivesTheSameImage() throws IOException {
         Path a = dir.resolve("a.png");
         Path b = dir.resolve("b.png");

@@ -82,11 +82,12 @@ public final class SidDistiller {
     private final Path initialStudent;
 
     /**
-     * How the run ended: iterations done, the losses averaged over the last probe interval, time and probe, and
-     * whether it stopped before its last iteration because the listener asked it to.
+     * How the run ended: the iteration reached and how many of them this run did (0 for a {@code --resume} of a run
+     * already at its last iteration), the losses averaged over the last probe interval this run logged, time and
+     * probe, and whether it stopped before its last iteration because the listener asked it to.
      */
-    public record Result(long iterations, double fakeLoss, double generatorLoss, double seconds, int skippedUpdates,
-            Map<String, Double> lastProbe, boolean stopped) {}
+    public record Result(long iterations, long iterationsRun, double fakeLoss, double generatorLoss, double seconds,
+            int skippedUpdates, Map<String, Double> lastProbe, boolean stopped) {}
 
     public SidDistiller(SidConfig config, Path teacherDir, Path outDir) {
         this(config, teacherDir, outDir, null, null);
@@ -260,7 +261,8 @@ public final class SidDistiller {
                     // Saved without a probe (a probe can take a minute); the log goes on from the next one after --resume.
                     double total = seconds + (System.nanoTime() - runStart) / 1e9;
                     checkpoint(iteration, total, fakeMean, generatorMean);
-                    return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe, true);
+                    return new Result(iteration, iteration - runStartIteration, fakeMean, generatorMean, total, skippedTotal,
+                            lastProbe, true);
                 }
                 if (iteration % config.probeEvery() == 0 || last) {
                     fakeMean = means.mean(0);
@@ -280,7 +282,8 @@ public final class SidDistiller {
                 }
             }
             double total = seconds + (System.nanoTime() - runStart) / 1e9;
-            return new Result(iteration, fakeMean, generatorMean, total, skippedTotal, lastProbe, false);
+            return new Result(iteration, iteration - runStartIteration, fakeMean, generatorMean, total, skippedTotal,
+                    lastProbe, false);
         }
 
         /**

@@ -115,6 +115,16 @@ class SidDistillerTest {
             assertThat(ModelInfo.fromMetadata(SafeTensors.read(interrupted.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(2);
             SidDistiller.Result resumed = run(tiny(4), interrupted, true, teacher);
             assertThat(resumed.iterations()).isEqualTo(4);
+            assertThat(resumed.iterationsRun()).isEqualTo(2);
+            // A resume of a run already at its last iteration does nothing and rewrites nothing.
+            byte[] weights = Files.readAllBytes(interrupted.resolve(ModelStore.WEIGHTS));
+            byte[] log = Files.readAllBytes(interrupted.resolve(DistillLog.FILE));
+            SidDistiller.Result finished = run(tiny(4), interrupted, true, teacher);
+            assertThat(finished.iterations()).isEqualTo(4);
+            assertThat(finished.iterationsRun()).isZero();
+            assertThat(finished.stopped()).isFalse();
+            assertThat(Files.readAllBytes(interrupted.resolve(ModelStore.WEIGHTS))).isEqualTo(weights);
+            assertThat(Files.readAllBytes(interrupted.resolve(DistillLog.FILE))).isEqualTo(log);
         }
         assertThat(same(tensors(straight.resolve(ModelStore.WEIGHTS), ""), tensors(interrupted.resolve(ModelStore.WEIGHTS), ""))).isTrue();
         assertThat(same(tensors(straight.resolve(SidDistiller.STATE), ""), tensors(interrupted.resolve(SidDistiller.STATE), ""))).isTrue();
