@@ -75,15 +75,19 @@ final class GenerateCommand implements Callable<Integer> {
                             + " prompts, more than " + GenerateRequest.MAX_IMAGES + "; name them with --prompt");
                 }
                 rows.addAll(loaded.info().prompts());
+                if (rows.isEmpty()) {
+                    throw new IllegalArgumentException("--all-prompts: " + loaded.name() + " has no prompt vocabulary; give --prompt TEXT");
+                }
             }
             if (loaded.info().isOneStep()) {
                 warnIgnored(loaded.name());
             }
-            double warmUp = Generation.warmUp(loaded).seconds();
             // Each row repeats the same seeds, so rows differ only by their prompt.
+            List<GenerateRequest> requests = rows.stream().map(p -> new GenerateRequest(p, sampler, steps, cfg, seed, n)).toList();
+            double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
             List<Generation.Result> results = new ArrayList<>();
-            for (String prompt : rows) {
-                results.add(Generation.generate(loaded, new GenerateRequest(prompt, sampler, steps, cfg, seed, n)));
+            for (GenerateRequest request : requests) {
+                results.add(Generation.generate(loaded, request));
             }
             Generation.Result first = results.get(0);
             int length = first.channels() * first.size() * first.size();

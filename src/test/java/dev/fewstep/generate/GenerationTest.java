@@ -51,9 +51,9 @@ class GenerationTest {
             cold = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
         }
         try (DiffusionModel teacher = DiffusionModel.load(folder)) {
-            Generation.Result warmUp = Generation.warmUp(teacher);
+            Generation.Result warmUp = Generation.warmUp(teacher, new GenerateRequest("a prompt", "heun", 3, 2.0, 7, PROMPTS.size()));
             assertThat(warmUp.nfe()).isEqualTo(1);
-            assertThat(warmUp.count()).isEqualTo(1);
+            assertThat(warmUp.count()).isEqualTo(PROMPTS.size());
             assertThat(warmUp.seconds()).isPositive();
             Generation.Result warm = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
             assertThat(warm.pixels()).containsExactly(cold.pixels());
