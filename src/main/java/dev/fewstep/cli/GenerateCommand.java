@@ -76,14 +76,16 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 rows.addAll(loaded.info().prompts());
                 if (rows.isEmpty()) {
-                    throw new IllegalArgumentException("--all-prompts: " + loaded.name() + " has no prompt vocabulary; give --prompt TEXT");
+                    throw new IllegalArgumentException("--all-prompts: " + loaded.name()
+                            + " has no prompt vocabulary; give --prompt TEXT");
                 }
             }
             if (loaded.info().isOneStep()) {
                 warnIgnored(loaded.name());
             }
             // Each row repeats the same seeds, so rows differ only by their prompt.
-            List<GenerateRequest> requests = rows.stream().map(p -> new GenerateRequest(p, sampler, steps, cfg, seed, n)).toList();
+            List<GenerateRequest> requests = rows.stream()
+                    .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n)).toList();
             double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
             List<Generation.Result> results = new ArrayList<>();
             for (GenerateRequest request : requests) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,8 +79,9 @@ class CliTest {
         Run first = run(args);
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("done: 1 iterations").doesNotContain("NaN");
-        Run again = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--resume"))
-                .toArray(String[]::new));
+        String[] resume = Arrays.copyOf(args, args.length + 1);
+        resume[args.length] = "--resume";
+        Run again = run(resume);
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains("was already at iteration 1 (--iterations 1); nothing to distil")
                 .doesNotContain("NaN");
