@@ -128,6 +128,15 @@ class CliTest {
     }
 
     @Test
+    void allPromptsOfAModelWithoutPromptsIsABadInput() throws IOException {
+        Path unnamed = TinyModels.teacherWithoutPrompts(dir, "no-prompts");
+        Run r = run("generate", "--model", unnamed.toString(), "--all-prompts", "--out", dir.resolve("none.png").toString());
+        assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).startsWith("fewstep: ").contains("has no prompt vocabulary; give --prompt TEXT").doesNotContain("\tat ");
+        assertThat(dir.resolve("none.png")).doesNotExist();
+    }
+
+    @Test
     void corruptModelFileIsABadInputNotACrash() throws IOException {
         Path broken = Files.createDirectories(dir.resolve("broken"));
         Files.write(broken.resolve("model.safetensors"), new byte[] {1, 2, 3});

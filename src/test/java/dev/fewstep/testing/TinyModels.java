@@ -20,15 +20,21 @@ public final class TinyModels {
 
     /** A randomly initialised tiny teacher saved as {@code dir/NAME/model.safetensors}; returns the model folder. */
     public static Path teacher(Path dir, String name, int channels) throws IOException {
-        return save(dir, name, UNetConfig.tiny(channels), ModelInfo.TEACHER, 0, 1234);
+        return save(dir, name, UNetConfig.tiny(channels), ModelInfo.TEACHER, 0, 1234, PROMPTS);
+    }
+
+    /** A tiny teacher whose metadata names no prompts (an empty vocabulary). */
+    public static Path teacherWithoutPrompts(Path dir, String name) throws IOException {
+        return save(dir, name, UNetConfig.tiny(1), ModelInfo.TEACHER, 0, 1234, List.of());
     }
 
     /** A tiny one-step generator (kind "sid", sigma_init 2.5). */
     public static Path oneStep(Path dir, String name, int channels) throws IOException {
-        return save(dir, name, UNetConfig.tiny(channels), ModelInfo.SID, 2.5, 99);
+        return save(dir, name, UNetConfig.tiny(channels), ModelInfo.SID, 2.5, 99, PROMPTS);
     }
 
-    private static Path save(Path dir, String name, UNetConfig config, String kind, double sigmaInit, int seed) throws IOException {
+    private static Path save(Path dir, String name, UNetConfig config, String kind, double sigmaInit, int seed,
+            List<String> prompts) throws IOException {
         Path out = dir.resolve(name);
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(seed);
@@ -36,7 +42,7 @@ public final class TinyModels {
             // Zero-initialised output layers would make every sample identical; perturb all weights a little.
             network.getParameters().values().forEach(p -> p.getArray().addi(
                     p.getArray().getManager().randomNormal(p.getArray().getShape()).muli(0.02)));
-            DiffusionModel.save(out, network, new ModelInfo(kind, "synthetic", config, 0, PROMPTS, sigmaInit, Map.of()));
+            DiffusionModel.save(out, network, new ModelInfo(kind, "synthetic", config, 0, prompts, sigmaInit, Map.of()));
         }
         return out;
     }
