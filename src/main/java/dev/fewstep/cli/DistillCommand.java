@@ -114,6 +114,11 @@ final class DistillCommand implements Runnable {
                 + " fake network's encoder as discriminator); reads the teacher's dataset")
         boolean adversarial;
 
+        @Option(names = "--matching-aware", description = "with --adversarial: the discriminator also calls real images"
+                + " with another prompt fake, so the adversarial term checks the prompt too (Reed et al. 2016; not in"
+                + " SiDA); may be switched on by --resume")
+        boolean matchingAware;
+
         @Option(names = "--init-from", description = "start the generator from this one-step student (name or folder)"
                 + " instead of the teacher; with --adversarial this is SiD\u00b2A")
         String initFrom;
@@ -137,7 +142,7 @@ final class DistillCommand implements Runnable {
                     .withTMax(tMax).withGuidance(teacherScale, fakeTrainScale, fakeEvalScale)
                     .withLearningRates(generatorRate, fakeRate).withSeed(seed)
                     .withIntervals(checkpointEvery, probeEvery).withAdversarial(adversarial)
-                    .withGeneratorWarmup(generatorWarmupImages()).validated();
+                    .withMatchingAware(matchingAware).withGeneratorWarmup(generatorWarmupImages()).validated();
         }
 
         /** The warm-up in images: as asked, else the default of SiDA or of a run from a student (none from the teacher). */
@@ -213,7 +218,8 @@ final class DistillCommand implements Runnable {
                     config.sigmaInit(), config.guidanceTeacher(), config.guidanceFakeTrain(), config.guidanceFakeEval(),
                     config.batch(), config.generatorLearningRate(), config.fakeLearningRate(), config.fakeUpdates());
             if (realData != null) {
-                System.out.printf("SiDA: adversarial term on %d %s training images%s%n", realData.count(), realData.name(),
+                System.out.printf("SiDA: adversarial term on %d %s training images%s%s%n", realData.count(), realData.name(),
+                        config.matchingAware() ? ", matching-aware discriminator" : "",
                         initialStudent == null ? "" : "; generator starts from " + initialStudent + " (SiD\u00b2A)");
             } else if (initialStudent != null) {
                 System.out.printf("generator starts from %s%n", initialStudent);

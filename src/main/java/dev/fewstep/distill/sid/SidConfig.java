@@ -57,6 +57,10 @@ import java.util.List;
  *     a student (the fake network, started from the teacher, first learns the student's samples) waits
  *     {@link #STUDENT_WARMUP_IMAGES}; SiD from the teacher does not wait. Saved before session 16 as
  *     {@code adversarialWarmupImages}
+ * @param matchingAware SiDA only: the discriminator also learns to call real images with another prompt fake (the
+ *     matching-aware discriminator of Reed et al. 2016, "Generative Adversarial Text to Image Synthesis", Section
+ *     4.2), so that the adversarial term judges whether an image fits its prompt and not only whether it looks real.
+ *     Not in SiDA's paper or code. May be switched on or off by {@code --resume}. Missing in older states: false
  */
 public record SidConfig(
         double alpha,
@@ -84,7 +88,8 @@ public record SidConfig(
         int checkpointEvery,
         int probeEvery,
         boolean adversarial,
-        @JsonAlias("adversarialWarmupImages") long generatorWarmupImages) {
+        @JsonAlias("adversarialWarmupImages") long generatorWarmupImages,
+        boolean matchingAware) {
 
     /** SiDA's generator warm-up at our scale: 100 iterations of 16 images (the paper's code waits 100 000 images). */
     public static final long GENERATOR_WARMUP_IMAGES = 1_600;
@@ -98,7 +103,7 @@ public record SidConfig(
     /** The paper's method with settings adapted to our scale (see the parameter docs). */
     public static SidConfig defaults() {
         return new SidConfig(1.2, 2.5, 800, -1.2, 1.2, 2.0, 2.0, 2.0, 0.1, 5e-5, 5e-5, 0.0, 0.999, 1e-8, 100, 1,
-                50_000, 0.05, 16, 1, 2000, 1, 100, 100, false, 0);
+                50_000, 0.05, 16, 1, 2000, 1, 100, 100, false, 0, false);
     }
 
     /** Rejects settings the distiller cannot run with, naming the option. */
@@ -122,6 +127,7 @@ public record SidConfig(
         if (fakeUpdates < 1 || fakeUpdates > 16) errors.add("fake updates per generator update must be between 1 and 16");
         if (checkpointEvery < 1 || probeEvery < 1) errors.add("checkpoint and probe intervals must be at least 1");
         if (generatorWarmupImages < 0) errors.add("the generator warm-up must not be negative");
+        if (matchingAware && !adversarial) errors.add("the matching-aware discriminator needs the adversarial term (--adversarial)");
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -136,37 +142,37 @@ public record SidConfig(
     public SidConfig withIterations(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, n, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, n, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withBatch(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, n, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, n, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withFakeUpdates(int n) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, n, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withAlpha(double a) {
         return new SidConfig(a, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withSigmaInit(double s) {
         return new SidConfig(alpha, s, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withTMax(int t) {
         return new SidConfig(alpha, sigmaInit, t, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     /** SiDA on (with the default generator warm-up) or off (with none). */
@@ -174,46 +180,53 @@ public record SidConfig(
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
                 fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, on,
-                on ? GENERATOR_WARMUP_IMAGES : 0);
+                on ? GENERATOR_WARMUP_IMAGES : 0, matchingAware);
     }
 
     public SidConfig withGeneratorWarmup(long images) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
                 fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial,
-                images);
+                images, matchingAware);
+    }
+
+    public SidConfig withMatchingAware(boolean on) {
+        return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
+                promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial,
+                generatorWarmupImages, on);
     }
 
     /** kappa_4, kappa_1 and kappa_2 = kappa_3. */
     public SidConfig withGuidance(double teacher, double fakeTrain, double fakeEval) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, teacher, fakeTrain, fakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withLearningRates(double generator, double fake) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generator, fake, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withSeed(long s) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, s, checkpointEvery, probeEvery, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, s, checkpointEvery, probeEvery, adversarial, generatorWarmupImages, matchingAware);
     }
 
     public SidConfig withIntervals(int checkpoint, int probe) {
         return new SidConfig(alpha, sigmaInit, tMax, pMean, pStd, guidanceTeacher, guidanceFakeTrain, guidanceFakeEval,
                 promptDropout, generatorLearningRate, fakeLearningRate, beta1, beta2, epsilon, generatorLossScale,
-                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpoint, probe, adversarial, generatorWarmupImages);
+                fakeLossScale, emaHalfLifeImages, emaRampup, batch, fakeUpdates, iterations, seed, checkpoint, probe, adversarial, generatorWarmupImages, matchingAware);
     }
 
     /**
      * Whether a run with this config may continue a run saved with {@code saved}: the loss, guidance, batch,
-     * optimiser and seed must match; the length of the run, the checkpoint and probe intervals and the two learning
-     * rates may change (a lower learning rate for the last stretch of a run; the log records the rates of each
-     * interval).
+     * optimiser and seed must match; the length of the run, the checkpoint and probe intervals, the two learning
+     * rates and the matching-aware discriminator may change (a lower learning rate for the last stretch of a run, a
+     * discriminator that starts judging prompts late; the metadata records when each changed).
      */
     public boolean continues(SidConfig saved) {
         return resumable(saved).equals(this);
@@ -238,7 +251,7 @@ public record SidConfig(
     /** {@code saved} with what a resumed run may change taken from this config. */
     private SidConfig resumable(SidConfig saved) {
         return saved.withIterations(iterations).withIntervals(checkpointEvery, probeEvery)
-                .withLearningRates(generatorLearningRate, fakeLearningRate);
+                .withLearningRates(generatorLearningRate, fakeLearningRate).withMatchingAware(matchingAware);
     }
 
     public String toJson() {

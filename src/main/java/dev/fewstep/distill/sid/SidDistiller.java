@@ -73,6 +73,11 @@ public final class SidDistiller {
     public static final String EARLIER_LEARNING_RATES = "earlier_learning_rates";
     /** Metadata key: images the student a run started from had seen; its weight average continues from there. */
     public static final String STUDENT_IMAGES = "student_images";
+    /**
+     * Metadata key: the iterations at which {@code --resume} switched the matching-aware discriminator, e.g. "on at
+     * 2592"; {@code extra.sid} holds whether it is on now.
+     */
+    public static final String MATCHING_AWARE_SWITCHES = "matching_aware_switches";
     private static final Pattern RATE_SEGMENT = Pattern.compile("\\d+-(\\d+): generator .*, fake .*");
 
     private final SidConfig config;
@@ -107,6 +112,10 @@ public final class SidDistiller {
         }
         if (!config.adversarial() && realData != null) {
             throw new IllegalArgumentException("training images are only read by the adversarial term (SiDA)");
+        }
+        if (config.matchingAware() && realData.prompts().size() < 2) {
+            throw new IllegalArgumentException("the matching-aware discriminator needs training images of at least two"
+                    + " prompts; " + realData.name() + " has " + realData.prompts().size());
         }
         this.realData = realData;
         this.initialStudent = initialStudent;
@@ -171,6 +180,8 @@ public final class SidDistiller {
         private long studentImages;
         /** Earlier learning rates of a run resumed with new ones ("0-1400: generator 5.0E-5, fake 5.0E-5; ..."). */
         private String earlierLearningRates;
+        /** When resumes switched the matching-aware discriminator ("on at 2592; ..."), or null. */
+        private String matchingAwareSwitches;
 
         Run(DiffusionModel teacher, NDManager manager, String teacherDigest) {
             this.teacher = teacher;
@@ -271,6 +282,7 @@ public final class SidDistiller {
                     if (config.adversarial()) {
                         adversarialMeans.put("discriminator_bce", means.mean(2));
                         adversarialMeans.put("generator_bce", means.mean(3));
+                        adversarialMeans.put("mismatched_bce", means.mean(4)); // left out of the log when NaN
                     }
                     lastProbe = probeAndLog(probe, listener, iteration, seconds + elapsed, fakeMean, generatorMean,
                             adversarialMeans);
@@ -288,7 +300,8 @@ public final class SidDistiller {
 
         /**
          * One SiD (or SiDA) iteration; returns the reported fake and generator losses and, for SiDA, the
-         * discriminator's and the generator's binary cross entropies (NaN otherwise; ln 2 at chance).
+         * discriminator's and the generator's binary cross entropies and the discriminator's on real images with
+         * mismatched prompts (NaN otherwise or without the matching-aware term; ln 2 at chance).
          */
         private double[] iterate(long iteration) {
             Random random = new Random(config.seed() * 1_000_003L + iteration);
@@ -298,7 +311,7 @@ public final class SidDistiller {
             long imagesSeen = iteration * batch;
             var shape = generatorNetwork.config();
             Shape imageShape = new Shape(batch, shape.imageChannels(), shape.imageSize(), shape.imageSize());
-            double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+            double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
 
             // (a) Fake score network: DSM on detached generator samples (the generator runs outside any collector,
             // so no graph is recorded for it); with SiDA also the discriminator loss against real images. With
@@ -311,17 +324,21 @@ public final class SidDistiller {
                     Conditioning conditioning = images != null ? realPrompts(scope, images, random, dropout)
                             : prompts(scope, random, dropout);
                     NDArray real = images != null ? realImages(scope, images) : null;
+                    Conditioning mismatched = images != null && config.matchingAware()
+                            ? mismatchedPrompts(scope, images, random) : null;
                     NDArray generated = generator.generate(scope.randomNormal(imageShape), conditioning);
                     NDArray sigma = loss.sampleFakeSigma(scope, batch);
                     NDArray noise = scope.randomNormal(imageShape);
                     SidLoss.Value value = update(fakeNetwork, fakeAdam, config.fakeLearningRate(), () -> real != null
-                            ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, sigma, noise)
+                            ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, mismatched, sigma, noise)
                             : loss.fakeLoss(fake, generated, conditioning, sigma, noise));
-                    fakeMeans.add(new double[] {value.reported(), Double.NaN, value.crossEntropy(), Double.NaN});
+                    fakeMeans.add(new double[] {value.reported(), Double.NaN, value.crossEntropy(), Double.NaN,
+                            value.mismatchedCrossEntropy()});
                 }
             }
             values[0] = fakeMeans.mean(0);
             values[2] = fakeMeans.mean(2);
+            values[4] = fakeMeans.mean(4);
 
             // (b) Generator: the SiD loss, gradients through x_g and through both frozen networks' inputs. During the
             // warm-up (SiDA, or a generator started from a student) the generator waits while the fake network learns.
@@ -357,6 +374,22 @@ public final class SidDistiller {
             }
             return new Conditioning(scope.create(text, new Shape(images.length, TextEncoder.DIM)),
                     scope.create(dropped, new Shape(images.length)));
+        }
+
+        /**
+         * For each chosen training image a prompt of the training set other than its own, uniformly (the "wrong text"
+         * of the matching-aware discriminator); never dropped.
+         */
+        private Conditioning mismatchedPrompts(NDManager scope, int[] images, Random random) {
+            int prompts = realData.prompts().size();
+            float[] text = new float[images.length * TextEncoder.DIM];
+            for (int b = 0; b < images.length; b++) {
+                int own = realData.promptIndex()[images[b]];
+                int other = (own + 1 + random.nextInt(prompts - 1)) % prompts;
+                System.arraycopy(realPromptEmbeddings, other * TextEncoder.DIM, text, b * TextEncoder.DIM, TextEncoder.DIM);
+            }
+            return new Conditioning(scope.create(text, new Shape(images.length, TextEncoder.DIM)),
+                    scope.create(new float[images.length], new Shape(images.length)));
         }
 
         private NDArray realImages(NDManager scope, int[] images) {
@@ -484,6 +517,9 @@ public final class SidDistiller {
             if (earlierLearningRates != null) {
                 extra.put(EARLIER_LEARNING_RATES, earlierLearningRates);
             }
+            if (matchingAwareSwitches != null) {
+                extra.put(MATCHING_AWARE_SWITCHES, matchingAwareSwitches);
+            }
             extra.put("teacher", teacherDir.getFileName().toString());
             extra.put("teacher_step", Long.toString(teacher.info().step()));
             extra.put("teacher_sha256", teacherDigest);
@@ -529,9 +565,11 @@ public final class SidDistiller {
             initializedFrom = saved.extra().get("initialized_from");
             studentImages = Long.parseLong(saved.extra().getOrDefault(STUDENT_IMAGES, "0"));
             earlierLearningRates = saved.extra().get(EARLIER_LEARNING_RATES);
+            matchingAwareSwitches = saved.extra().get(MATCHING_AWARE_SWITCHES);
             if (!config.continues(savedConfig)) {
                 throw new CheckpointException(statePath + " was distilled with other settings: "
-                        + config.differencesFrom(savedConfig) + " (only iterations, intervals and learning rates may change on --resume)");
+                        + config.differencesFrom(savedConfig) + " (only iterations, intervals, learning rates and the"
+                        + " matching-aware discriminator may change on --resume)");
             }
             if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
                 throw new CheckpointException(statePath + " was distilled from a different teacher (its weights changed"
@@ -542,6 +580,10 @@ public final class SidDistiller {
                 String segment = rateSegmentStart(earlierLearningRates) + "-" + meta.get("iteration") + ": generator "
                         + savedConfig.generatorLearningRate() + ", fake " + savedConfig.fakeLearningRate();
                 earlierLearningRates = earlierLearningRates == null ? segment : earlierLearningRates + "; " + segment;
+            }
+            if (config.matchingAware() != savedConfig.matchingAware()) {
+                String change = (config.matchingAware() ? "on" : "off") + " at " + meta.get("iteration");
+                matchingAwareSwitches = matchingAwareSwitches == null ? change : matchingAwareSwitches + "; " + change;
             }
             Weights.load(generatorNetwork, withPrefix(state.tensors(), "generator."), statePath.toString());
             Weights.load(fakeNetwork, withPrefix(state.tensors(), "fake."), statePath.toString());
@@ -569,8 +611,8 @@ public final class SidDistiller {
 
     /** Running means of the reported losses over one probe interval; NaN (not computed or skipped) is left out. */
     private static final class Means {
-        private final double[] sums = new double[4];
-        private final int[] counts = new int[4];
+        private final double[] sums = new double[5];
+        private final int[] counts = new int[5];
 
         void add(double[] values) {
             for (int i = 0; i < sums.length; i++) {

@@ -58,10 +58,16 @@ public final class SidLoss {
     /**
      * A loss to back-propagate, the value to report and, for SiDA ({@link SidaLoss}), the plain binary cross entropy
      * of its adversarial part averaged over logits (ln 2 = 0.693 when the discriminator cannot tell); NaN for SiD.
+     * With the matching-aware discriminator the fake update also reports its cross entropy on real images paired with
+     * other prompts (labelled fake; ln 2 while the discriminator ignores the prompt), else NaN.
      */
-    public record Value(NDArray objective, double reported, double crossEntropy) {
+    public record Value(NDArray objective, double reported, double crossEntropy, double mismatchedCrossEntropy) {
         public Value(NDArray objective, double reported) {
             this(objective, reported, Double.NaN);
+        }
+
+        public Value(NDArray objective, double reported, double crossEntropy) {
+            this(objective, reported, crossEntropy, Double.NaN);
         }
     }
 

@@ -48,22 +48,37 @@ public final class SidaLoss {
     /**
      * The fake score network's DSM loss on generator samples plus the discriminator loss against real images.
      *
+     * <p>With {@code mismatched} prompts (the matching-aware discriminator, {@link SidConfig#matchingAware()}) the
+     * fake half of the cross entropy is shared between the generator samples and the real images paired with other
+     * prompts, as in Reed et al. (2016, Algorithm 1): (BCE(D(x_r, c), 1) + (BCE(D(x_g, c), 0) + BCE(D(x_r, c'), 0)) / 2)
+     * / 2. One more encoder pass on the real images.
+     *
      * @param generated x_g, without gradient
      * @param realImages x_r, training images for the same prompts
+     * @param mismatched for each real image a prompt other than its own, or null without the matching-aware term
      * @param sigma (B) from {@link SidLoss#sampleFakeSigma}
-     * @param noise unit Gaussian noise, shared by both diffused batches
+     * @param noise unit Gaussian noise, shared by all diffused batches
      */
     public SidLoss.Value fakeLoss(EdmDenoiser fake, NDArray generated, NDArray realImages, Conditioning conditioning,
-            NDArray sigma, NDArray noise) {
+            Conditioning mismatched, NDArray sigma, NDArray noise) {
         NDArray target = generated.stopGradient();
         NDArray scaledNoise = noise.mul(sigma.reshape(-1, 1, 1, 1));
         Prediction prediction = predict(fake, target.add(scaledNoise), sigma, conditioning, config.guidanceFakeTrain());
         SidLoss.Value scoreMatching = sid.scoreMatching(prediction.denoised(), target, sigma);
-        NDArray realLogits = fake.logits(realImages.add(scaledNoise), sigma, conditioning);
-        NDArray crossEntropy = NativeMemory.times(Activation.softPlus(realLogits.neg()).mean()
-                .add(Activation.softPlus(prediction.logits()).mean()), 0.5);
+        NDArray noisyReal = realImages.add(scaledNoise);
+        NDArray realLogits = fake.logits(noisyReal, sigma, conditioning);
+        NDArray fakeEntropy = Activation.softPlus(prediction.logits()).mean();
+        double mismatchedEntropy = Double.NaN;
+        if (mismatched != null) {
+            NDArray mismatchedLogits = fake.logits(noisyReal, sigma, mismatched);
+            NDArray mismatchedMean = Activation.softPlus(mismatchedLogits).mean();
+            mismatchedEntropy = mismatchedMean.getFloat();
+            fakeEntropy = NativeMemory.times(fakeEntropy.add(mismatchedMean), 0.5);
+        }
+        NDArray crossEntropy = NativeMemory.times(Activation.softPlus(realLogits.neg()).mean().add(fakeEntropy), 0.5);
         NDArray discriminator = crossEntropy.mul(sid.scoreMatchingWeight(sigma).mean());
-        return new SidLoss.Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(), crossEntropy.getFloat());
+        return new SidLoss.Value(scoreMatching.objective().add(discriminator), scoreMatching.reported(),
+                crossEntropy.getFloat(), mismatchedEntropy);
     }
 
     /**

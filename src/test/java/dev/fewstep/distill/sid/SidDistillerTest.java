@@ -177,7 +177,7 @@ class SidDistillerTest {
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             run(tiny(2), out, false, teacher);
             assertThatThrownBy(() -> run(tiny(4).withAlpha(1.0), out, true, teacher))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("alpha 1.2 -> 1.0 (only iterations, intervals and learning rates");
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("alpha 1.2 -> 1.0 (only iterations, intervals, learning rates and the matching-aware discriminator may change");
             assertThatThrownBy(() -> run(tiny(4), out, false, teacher))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
         }
@@ -355,6 +355,35 @@ class SidDistillerTest {
         }
         assertThatThrownBy(() -> new SidDistiller(adversarial(1), teacherDir, dir.resolve("x"), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("training images");
+    }
+
+    @Test
+    void theMatchingAwareDiscriminatorMaySwitchOnAtAResumeAndTheMetadataSaysWhen() throws IOException {
+        Path plain = dir.resolve("sida-plain");
+        Path switched = dir.resolve("sida-matching-aware");
+        try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
+            runAdversarial(adversarial(2), plain, false, teacher, null);
+            runAdversarial(adversarial(4), plain, true, teacher, null);
+            runAdversarial(adversarial(2), switched, false, teacher, null);
+            runAdversarial(adversarial(4).withMatchingAware(true), switched, true, teacher, null);
+        }
+        // Up to the switch both runs are the same; after it the discriminator's extra term moves the fake network.
+        assertThat(same(tensors(plain.resolve(SidDistiller.STATE), "fake."), tensors(switched.resolve(SidDistiller.STATE), "fake.")))
+                .isFalse();
+        Map<String, Object> last = DistillLog.read(switched.resolve(DistillLog.FILE)).get(2);
+        assertThat(((Number) last.get("iteration")).longValue()).isEqualTo(4);
+        assertThat(((Number) last.get("mismatched_bce")).doubleValue()).isPositive();
+        assertThat(DistillLog.read(plain.resolve(DistillLog.FILE)).get(2)).doesNotContainKey("mismatched_bce");
+        assertThat(extra(switched.resolve(ModelStore.WEIGHTS))).containsEntry(SidDistiller.MATCHING_AWARE_SWITCHES, "on at 2");
+        assertThat(extra(plain.resolve(ModelStore.WEIGHTS))).doesNotContainKey(SidDistiller.MATCHING_AWARE_SWITCHES);
+        assertThat(SidConfig.fromJson(extra(switched.resolve(SidDistiller.STATE)).get("sid"), "state").matchingAware()).isTrue();
+
+        assertThatThrownBy(() -> tiny(1).withMatchingAware(true).validated())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs the adversarial term (--adversarial)");
+        ImageDataset onePrompt = new ImageDataset("one-prompt", 1, 32, new float[2 * 32 * 32], new int[2], List.of("square"));
+        assertThatThrownBy(() -> new SidDistiller(adversarial(1).withMatchingAware(true), teacherDir, dir.resolve("y"),
+                onePrompt, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the matching-aware discriminator needs training images of at least two prompts; one-prompt has 1");
     }
 
     @Test

@@ -96,10 +96,11 @@ class SidaLossTest {
             fakeNet.freezeParameters(false);
             SidLoss.Value value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                value = sida.fakeLoss(fake, generated, real, c, sigma, noise);
+                value = sida.fakeLoss(fake, generated, real, c, null, sigma, noise);
                 collector.backward(value.objective());
             }
             assertThat(value.crossEntropy()).isCloseTo(crossEntropy / 2, within(1e-5));
+            assertThat(value.mismatchedCrossEntropy()).isNaN();
             assertThat(value.reported()).isCloseTo(scoreMatching.reported(), within(1e-6));
             assertThat((double) value.objective().getFloat())
                     .isCloseTo(scoreMatching.objective().getFloat() + expectedDiscriminator, within(1e-3));
@@ -112,6 +113,42 @@ class SidaLossTest {
             }
             assertThat(maxGradient).isGreaterThan(0);
             new Adam(fakeNet, manager, 0, 0.999, 1e-8).zeroGradients();
+        }
+    }
+
+    @Test
+    void matchingAwareFakeLossSharesTheFakeHalfBetweenGeneratedImagesAndRealImagesWithOtherPrompts() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            UNet fakeNet = network(manager, 2);
+            EdmDenoiser fake = new EdmDenoiser(fakeNet);
+            SidLoss sid = new SidLoss(CONFIG, EdmDenoiser.SIGMA_DATA);
+            SidaLoss sida = new SidaLoss(CONFIG.withMatchingAware(true), sid);
+            Shape shape = new Shape(BATCH, 1, 32, 32);
+            NDArray generated = manager.randomNormal(shape).mul(0.5);
+            NDArray real = manager.randomNormal(shape).mul(0.5);
+            NDArray sigma = manager.create(new float[] {0.1f, 0.8f, 3f});
+            NDArray noise = manager.randomNormal(shape);
+            Conditioning c = prompts(manager);
+            Conditioning other = prompts(manager);
+
+            NDArray scaled = noise.mul(sigma.reshape(-1, 1, 1, 1));
+            double realTerm = mean(fake.logits(real.add(scaled), sigma, c).toFloatArray(), l -> softplus(-l));
+            double generatedTerm = mean(fake.logits(generated.add(scaled), sigma, c).toFloatArray(), SidaLossTest::softplus);
+            float[] mismatchedLogits = fake.logits(real.add(scaled), sigma, other).toFloatArray();
+            double mismatchedTerm = mean(mismatchedLogits, SidaLossTest::softplus);
+            // The prompt reaches the logits: the same real images score differently under another prompt.
+            assertThat(mismatchedTerm).isNotCloseTo(mean(fake.logits(real.add(scaled), sigma, c).toFloatArray(),
+                    SidaLossTest::softplus), within(1e-6));
+            SidLoss.Value plain = sida.fakeLoss(fake, generated, real, c, null, sigma, noise);
+            SidLoss.Value value = sida.fakeLoss(fake, generated, real, c, other, sigma, noise);
+
+            assertThat(value.mismatchedCrossEntropy()).isCloseTo(mismatchedTerm, within(1e-5));
+            assertThat(value.crossEntropy()).isCloseTo((realTerm + (generatedTerm + mismatchedTerm) / 2) / 2, within(1e-5));
+            assertThat(value.reported()).isEqualTo(plain.reported());
+            double weight = (plain.objective().getFloat() - sid.fakeLoss(fake, generated, c, sigma, noise).objective().getFloat())
+                    / plain.crossEntropy();
+            assertThat((double) value.objective().getFloat() - plain.objective().getFloat())
+                    .isCloseTo(weight * (value.crossEntropy() - plain.crossEntropy()), within(1e-3));
         }
     }
 
