@@ -37,6 +37,18 @@ class SidaLossTest {
         return Conditioning.of(manager.randomNormal(new Shape(BATCH, TINY.textDim())).mul(0.05));
     }
 
+    /** The inputs of one fake-network update: the network, generated and real images, noise levels, noise, prompts. */
+    private record FakeUpdate(UNet network, EdmDenoiser fake, NDArray generated, NDArray real, NDArray sigma,
+            NDArray noise, Conditioning prompts) {
+        static FakeUpdate of(NDManager manager) {
+            UNet network = SidaLossTest.network(manager, 2);
+            Shape shape = new Shape(BATCH, 1, 32, 32);
+            return new FakeUpdate(network, new EdmDenoiser(network), manager.randomNormal(shape).mul(0.5),
+                    manager.randomNormal(shape).mul(0.5), manager.create(new float[] {0.1f, 0.8f, 3f}),
+                    manager.randomNormal(shape), SidaLossTest.prompts(manager));
+        }
+    }
+
     private static double softplus(double x) {
         return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
@@ -70,22 +82,15 @@ class SidaLossTest {
     @Test
     void fakeLossIsScoreMatchingPlusTheWeightedCrossEntropyOfRealAgainstGenerated() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            UNet fakeNet = network(manager, 2);
-            EdmDenoiser fake = new EdmDenoiser(fakeNet);
+            FakeUpdate in = FakeUpdate.of(manager);
             SidLoss sid = new SidLoss(CONFIG, EdmDenoiser.SIGMA_DATA);
             SidaLoss sida = new SidaLoss(CONFIG, sid);
-            Shape shape = new Shape(BATCH, 1, 32, 32);
-            NDArray generated = manager.randomNormal(shape).mul(0.5);
-            NDArray real = manager.randomNormal(shape).mul(0.5);
-            NDArray sigma = manager.create(new float[] {0.1f, 0.8f, 3f});
-            NDArray noise = manager.randomNormal(shape);
-            Conditioning c = prompts(manager);
 
-            SidLoss.Value scoreMatching = sid.fakeLoss(fake, generated, c, sigma, noise);
-            NDArray scaled = noise.mul(sigma.reshape(-1, 1, 1, 1));
-            float[] realLogits = fake.logits(real.add(scaled), sigma, c).toFloatArray();
-            float[] fakeLogits = fake.logits(generated.add(scaled), sigma, c).toFloatArray();
-            float[] s = sigma.toFloatArray();
+            SidLoss.Value scoreMatching = sid.fakeLoss(in.fake(), in.generated(), in.prompts(), in.sigma(), in.noise());
+            NDArray scaled = in.noise().mul(in.sigma().reshape(-1, 1, 1, 1));
+            float[] realLogits = in.fake().logits(in.real().add(scaled), in.sigma(), in.prompts()).toFloatArray();
+            float[] fakeLogits = in.fake().logits(in.generated().add(scaled), in.sigma(), in.prompts()).toFloatArray();
+            float[] s = in.sigma().toFloatArray();
             double weight = 0;
             for (float v : s) {
                 weight += (v * v + 0.25) / (v * 0.5 * v * 0.5) / s.length;
@@ -93,10 +98,10 @@ class SidaLossTest {
             double crossEntropy = mean(realLogits, l -> softplus(-l)) + mean(fakeLogits, SidaLossTest::softplus);
             double expectedDiscriminator = 0.5 * weight * crossEntropy;
 
-            fakeNet.freezeParameters(false);
+            in.network().freezeParameters(false);
             SidLoss.Value value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                value = sida.fakeLoss(fake, generated, real, c, null, sigma, noise);
+                value = sida.fakeLoss(in.fake(), in.generated(), in.real(), in.prompts(), null, in.sigma(), in.noise());
                 collector.backward(value.objective());
             }
             assertThat(value.crossEntropy()).isCloseTo(crossEntropy / 2, within(1e-5));
@@ -105,48 +110,43 @@ class SidaLossTest {
             assertThat((double) value.objective().getFloat())
                     .isCloseTo(scoreMatching.objective().getFloat() + expectedDiscriminator, within(1e-3));
             double maxGradient = 0;
-            for (Pair<String, Parameter> p : fakeNet.getParameters()) {
+            for (Pair<String, Parameter> p : in.network().getParameters()) {
                 for (float g : p.getValue().getArray().getGradient().toFloatArray()) {
                     assertThat(Float.isFinite(g)).isTrue();
                     maxGradient = Math.max(maxGradient, Math.abs(g));
                 }
             }
             assertThat(maxGradient).isGreaterThan(0);
-            new Adam(fakeNet, manager, 0, 0.999, 1e-8).zeroGradients();
+            new Adam(in.network(), manager, 0, 0.999, 1e-8).zeroGradients();
         }
     }
 
     @Test
     void matchingAwareFakeLossSharesTheFakeHalfBetweenGeneratedImagesAndRealImagesWithOtherPrompts() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            UNet fakeNet = network(manager, 2);
-            EdmDenoiser fake = new EdmDenoiser(fakeNet);
+            FakeUpdate in = FakeUpdate.of(manager);
             SidLoss sid = new SidLoss(CONFIG, EdmDenoiser.SIGMA_DATA);
             SidaLoss sida = new SidaLoss(CONFIG.withMatchingAware(true), sid);
-            Shape shape = new Shape(BATCH, 1, 32, 32);
-            NDArray generated = manager.randomNormal(shape).mul(0.5);
-            NDArray real = manager.randomNormal(shape).mul(0.5);
-            NDArray sigma = manager.create(new float[] {0.1f, 0.8f, 3f});
-            NDArray noise = manager.randomNormal(shape);
-            Conditioning c = prompts(manager);
             Conditioning other = prompts(manager);
 
-            NDArray scaled = noise.mul(sigma.reshape(-1, 1, 1, 1));
-            double realTerm = mean(fake.logits(real.add(scaled), sigma, c).toFloatArray(), l -> softplus(-l));
-            double generatedTerm = mean(fake.logits(generated.add(scaled), sigma, c).toFloatArray(), SidaLossTest::softplus);
-            float[] mismatchedLogits = fake.logits(real.add(scaled), sigma, other).toFloatArray();
+            NDArray noisyReal = in.real().add(in.noise().mul(in.sigma().reshape(-1, 1, 1, 1)));
+            NDArray noisyGenerated = in.generated().add(in.noise().mul(in.sigma().reshape(-1, 1, 1, 1)));
+            float[] realLogits = in.fake().logits(noisyReal, in.sigma(), in.prompts()).toFloatArray();
+            float[] generatedLogits = in.fake().logits(noisyGenerated, in.sigma(), in.prompts()).toFloatArray();
+            float[] mismatchedLogits = in.fake().logits(noisyReal, in.sigma(), other).toFloatArray();
+            double realTerm = mean(realLogits, l -> softplus(-l));
+            double generatedTerm = mean(generatedLogits, SidaLossTest::softplus);
             double mismatchedTerm = mean(mismatchedLogits, SidaLossTest::softplus);
             // The prompt reaches the logits: the same real images score differently under another prompt.
-            assertThat(mismatchedTerm).isNotCloseTo(mean(fake.logits(real.add(scaled), sigma, c).toFloatArray(),
-                    SidaLossTest::softplus), within(1e-6));
-            SidLoss.Value plain = sida.fakeLoss(fake, generated, real, c, null, sigma, noise);
-            SidLoss.Value value = sida.fakeLoss(fake, generated, real, c, other, sigma, noise);
+            assertThat(mismatchedTerm).isNotCloseTo(mean(realLogits, SidaLossTest::softplus), within(1e-6));
+            SidLoss.Value plain = sida.fakeLoss(in.fake(), in.generated(), in.real(), in.prompts(), null, in.sigma(), in.noise());
+            SidLoss.Value value = sida.fakeLoss(in.fake(), in.generated(), in.real(), in.prompts(), other, in.sigma(), in.noise());
 
             assertThat(value.mismatchedCrossEntropy()).isCloseTo(mismatchedTerm, within(1e-5));
             assertThat(value.crossEntropy()).isCloseTo((realTerm + (generatedTerm + mismatchedTerm) / 2) / 2, within(1e-5));
             assertThat(value.reported()).isEqualTo(plain.reported());
-            double weight = (plain.objective().getFloat() - sid.fakeLoss(fake, generated, c, sigma, noise).objective().getFloat())
-                    / plain.crossEntropy();
+            SidLoss.Value scoreMatching = sid.fakeLoss(in.fake(), in.generated(), in.prompts(), in.sigma(), in.noise());
+            double weight = (plain.objective().getFloat() - scoreMatching.objective().getFloat()) / plain.crossEntropy();
             assertThat((double) value.objective().getFloat() - plain.objective().getFloat())
                     .isCloseTo(weight * (value.crossEntropy() - plain.crossEntropy()), within(1e-3));
         }
