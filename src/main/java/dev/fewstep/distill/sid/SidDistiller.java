@@ -365,15 +365,13 @@ public final class SidDistiller {
 
         /** The prompts of the chosen training images, each dropped with probability {@code dropout}. */
         private Conditioning realPrompts(NDManager scope, int[] images, Random random, double dropout) {
-            float[] text = new float[images.length * TextEncoder.DIM];
+            int[] rows = new int[images.length];
             float[] dropped = new float[images.length];
             for (int b = 0; b < images.length; b++) {
-                System.arraycopy(realPromptEmbeddings, realData.promptIndex()[images[b]] * TextEncoder.DIM, text,
-                        b * TextEncoder.DIM, TextEncoder.DIM);
+                rows[b] = realData.promptIndex()[images[b]];
                 dropped[b] = dropout > 0 && random.nextDouble() < dropout ? 1f : 0f;
             }
-            return new Conditioning(scope.create(text, new Shape(images.length, TextEncoder.DIM)),
-                    scope.create(dropped, new Shape(images.length)));
+            return conditioning(scope, realPromptEmbeddings, rows, dropped);
         }
 
         /**
@@ -382,14 +380,12 @@ public final class SidDistiller {
          */
         private Conditioning mismatchedPrompts(NDManager scope, int[] images, Random random) {
             int prompts = realData.prompts().size();
-            float[] text = new float[images.length * TextEncoder.DIM];
+            int[] rows = new int[images.length];
             for (int b = 0; b < images.length; b++) {
                 int own = realData.promptIndex()[images[b]];
-                int other = (own + 1 + random.nextInt(prompts - 1)) % prompts;
-                System.arraycopy(realPromptEmbeddings, other * TextEncoder.DIM, text, b * TextEncoder.DIM, TextEncoder.DIM);
+                rows[b] = (own + 1 + random.nextInt(prompts - 1)) % prompts;
             }
-            return new Conditioning(scope.create(text, new Shape(images.length, TextEncoder.DIM)),
-                    scope.create(new float[images.length], new Shape(images.length)));
+            return conditioning(scope, realPromptEmbeddings, rows, new float[images.length]);
         }
 
         private NDArray realImages(NDManager scope, int[] images) {
@@ -460,14 +456,23 @@ public final class SidDistiller {
         /** B prompts drawn uniformly from the teacher's vocabulary; each dropped with probability {@code dropout}. */
         private Conditioning prompts(NDManager scope, Random random, double dropout) {
             int batch = config.batch();
-            float[] text = new float[batch * TextEncoder.DIM];
+            int[] rows = new int[batch];
             float[] dropped = new float[batch];
             for (int b = 0; b < batch; b++) {
-                int p = random.nextInt(promptCount);
-                System.arraycopy(promptEmbeddings, p * TextEncoder.DIM, text, b * TextEncoder.DIM, TextEncoder.DIM);
+                rows[b] = random.nextInt(promptCount);
                 dropped[b] = dropout > 0 && random.nextDouble() < dropout ? 1f : 0f;
             }
-            return new Conditioning(scope.create(text, new Shape(batch, TextEncoder.DIM)), scope.create(dropped, new Shape(batch)));
+            return conditioning(scope, promptEmbeddings, rows, dropped);
+        }
+
+        /** The rows {@code rows} of {@code embeddings} (one TextEncoder.DIM vector per prompt) with their drop flags. */
+        private static Conditioning conditioning(NDManager scope, float[] embeddings, int[] rows, float[] dropped) {
+            float[] text = new float[rows.length * TextEncoder.DIM];
+            for (int b = 0; b < rows.length; b++) {
+                System.arraycopy(embeddings, rows[b] * TextEncoder.DIM, text, b * TextEncoder.DIM, TextEncoder.DIM);
+            }
+            return new Conditioning(scope.create(text, new Shape(rows.length, TextEncoder.DIM)),
+                    scope.create(dropped, new Shape(rows.length)));
         }
 
         private Map<String, Double> probeAndLog(IntervalProbe probe, DistillListener listener, long iteration,
