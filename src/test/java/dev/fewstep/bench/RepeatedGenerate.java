@@ -1,0 +1,31 @@
+package dev.fewstep.bench;
+
+import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.generate.Generation;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelStore;
+import java.util.Locale;
+
+/**
+ * Seconds of each of many same-shape generations in one process, after the one warm-up evaluation that
+ * {@code generate} and the bench run first: shows how far a single call's images/s sits from the steady state.
+ * Arguments: model name, images per call, calls. One-step models ignore the sampler; teachers run Euler 1 step.
+ */
+public class RepeatedGenerate {
+    public static void main(String[] args) throws Exception {
+        String modelName = args[0];
+        int imagesPerCall = Integer.parseInt(args[1]);
+        int calls = Integer.parseInt(args[2]);
+        try (DiffusionModel model = DiffusionModel.load(ModelStore.resolve(modelName))) {
+            GenerateRequest warmUp = new GenerateRequest("warm up", "euler", 1, 1.0, 0, imagesPerCall);
+            System.out.printf(Locale.ROOT, "warm-up %.3f s%n", Generation.warmUp(model, warmUp).seconds());
+            StringBuilder seconds = new StringBuilder("seconds per call:");
+            for (int call = 0; call < calls; call++) {
+                GenerateRequest request = new GenerateRequest("Ankle boot", "euler", 1, 1.0, (long) call * imagesPerCall,
+                        imagesPerCall);
+                seconds.append(String.format(Locale.ROOT, " %.3f", Generation.generate(model, request).seconds()));
+            }
+            System.out.println(seconds);
+        }
+    }
+}
