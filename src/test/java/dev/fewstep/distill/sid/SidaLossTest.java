@@ -129,8 +129,9 @@ class SidaLossTest {
             SidaLoss sida = new SidaLoss(CONFIG.withMatchingAware(true), sid);
             Conditioning other = prompts(manager);
 
-            NDArray noisyReal = in.real().add(in.noise().mul(in.sigma().reshape(-1, 1, 1, 1)));
-            NDArray noisyGenerated = in.generated().add(in.noise().mul(in.sigma().reshape(-1, 1, 1, 1)));
+            NDArray scaled = in.noise().mul(in.sigma().reshape(-1, 1, 1, 1));
+            NDArray noisyReal = in.real().add(scaled);
+            NDArray noisyGenerated = in.generated().add(scaled);
             float[] realLogits = in.fake().logits(noisyReal, in.sigma(), in.prompts()).toFloatArray();
             float[] generatedLogits = in.fake().logits(noisyGenerated, in.sigma(), in.prompts()).toFloatArray();
             float[] mismatchedLogits = in.fake().logits(noisyReal, in.sigma(), other).toFloatArray();
