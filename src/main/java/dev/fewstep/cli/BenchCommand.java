@@ -63,9 +63,9 @@ final class BenchCommand implements Callable<Integer> {
         EvalSettings base = new EvalSettings(grid.get(0).sampler(), grid.get(0).steps(), cfg, n, seed, chunk);
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel teacher = DiffusionModel.load(modelDir)) {
-            if (teacher.info().isOneStep()) {
-                throw new IllegalArgumentException(teacher.name() + " is a one-step model; bench a teacher (its distilled "
-                        + "models are added as NFE-1 rows)");
+            if (!teacher.kind().isTeacher()) {
+                throw new IllegalArgumentException(teacher.name() + " is a distilled model; bench a teacher (its distilled "
+                        + "models are added as rows of their own)");
             }
             List<String> distilled = noDistilled ? List.of() : distilled(teacher.info().dataset());
             Path featuresDir = EvalCommand.featuresDir(featuresName, teacher.info().dataset());
@@ -108,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-                if (info.dataset().equals(dataset) && info.isOneStep()) {
+                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher()) {
                     names.add(name);
                 }
             } catch (CheckpointException e) {
@@ -133,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         public void rowFinished(Benchmark.Row row) {
             bar.close();
             System.out.printf(Locale.ROOT, "%s %s NFE %d: FID %.2f, precision %.3f, recall %.3f, %s %.3f, %.1f images/s%n",
-                    row.method(), row.result().sampler() == null ? "one-step" : row.result().sampler(), row.result().nfe(),
+                    row.method(), Benchmark.samplerLabel(row.result()), row.result().nfe(),
                     row.result().fid(), row.result().precision(), row.result().recall(), row.result().scoreName(),
                     row.result().score(), row.result().imagesPerSecond());
         }

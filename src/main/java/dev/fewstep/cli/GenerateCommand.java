@@ -1,5 +1,6 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.Images;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,9 +83,7 @@ final class GenerateCommand implements Callable<Integer> {
                             + " has no prompt vocabulary; give --prompt TEXT");
                 }
             }
-            if (loaded.info().isOneStep()) {
-                warnIgnored(loaded.name());
-            }
+            warnIgnored(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
                     .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n)).toList();
@@ -101,7 +102,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
             Images.writePng(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(), columns), scale), out);
-            String method = loaded.info().isOneStep() ? "one-step " + loaded.info().kind() : sampler + " " + steps + " steps, cfg " + cfg;
+            String method = loaded.info().kind() + ", " + loaded.generator().describe(requests.get(0).budget());
             int count = rows.size() * n;
             System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s"
                     + " (after a %.2f s warm-up evaluation)%n", out, count,
@@ -111,17 +112,21 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A one-step student has no sampler, steps or guidance; says so if the user set them. */
-    private void warnIgnored(String name) {
+    /** A distilled student brings its own steps and guidance; says so if the user set options it ignores. */
+    private void warnIgnored(DiffusionModel loaded) {
+        Set<Budget.Setting> reads = loaded.generator().reads();
         List<String> ignored = new ArrayList<>();
+        Map<String, Budget.Setting> options = Map.of("--sampler", Budget.Setting.SAMPLER, "--steps", Budget.Setting.STEPS,
+                "--cfg", Budget.Setting.CFG);
         for (String option : List.of("--sampler", "--steps", "--cfg")) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option) && !reads.contains(options.get(option))) {
                 ignored.add(option);
             }
         }
         if (!ignored.isEmpty()) {
-            System.err.printf("fewstep: %s is a one-step generator (1 NFE, guidance distilled in); %s ignored%n", name,
-                    String.join(", ", ignored));
+            int nfe = loaded.generator().nfe(new Budget(sampler, steps, cfg));
+            System.err.printf("fewstep: %s is a distilled %s generator (kind %s, guidance distilled in); %s ignored%n",
+                    loaded.name(), nfe == 1 ? "one-step" : nfe + "-step", loaded.info().kind(), String.join(", ", ignored));
         }
     }
 }

@@ -1,12 +1,14 @@
 package dev.fewstep.cli;
 
-import dev.fewstep.train.TrainingListener;
+import dev.fewstep.train.loop.LoopListener;
+import java.util.Map;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A console progress bar for long commands; closes itself at the end. As a listener it stops on a signal. */
-final class Progress implements TrainingListener, AutoCloseable {
+final class Progress implements LoopListener, AutoCloseable {
     private final String task;
     private final StopOnSignal stop;
     private ProgressBar bar;
@@ -33,16 +35,13 @@ final class Progress implements TrainingListener, AutoCloseable {
                 .build();
     }
 
+    /** Shows the iteration's metrics that were computed (a generator waiting for its warm-up reports none). */
     @Override
-    public void stepped(long step, double loss, double stepsPerSecond) {
-        step(step);
-        bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", loss, stepsPerSecond));
-    }
-
-    void message(String text) {
-        if (bar != null) {
-            bar.setExtraMessage(text);
-        }
+    public void iterated(long iteration, Map<String, Double> metrics, double secondsPerIteration) {
+        step(iteration);
+        String values = metrics.entrySet().stream().filter(e -> Double.isFinite(e.getValue()))
+                .map(e -> String.format("%s %.4f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+        bar.setExtraMessage(values + (values.isEmpty() ? "" : ", ") + String.format("%.2f s/it", secondsPerIteration));
     }
 
     void step(long n) {

@@ -2,71 +2,65 @@ package dev.fewstep.cli;
 
 import dev.fewstep.data.DataStore;
 import dev.fewstep.data.ImageDataset;
-import dev.fewstep.train.TeacherTrainer;
+import dev.fewstep.train.TeacherTraining;
 import dev.fewstep.train.TrainConfig;
+import dev.fewstep.train.loop.Probe;
+import dev.fewstep.train.loop.TrainingLoop;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train a diffusion teacher (EDM) on a dataset with prompts.")
+@Command(name = "train", description = {"Train a diffusion teacher (EDM) on a dataset with prompts.",
+    "Writes model.safetensors (the EMA weights) and train-state.safetensors (weights and Adam moments) atomically"
+        + " every --checkpoint-every steps; Ctrl-C stops after the current step with a checkpoint; --resume continues"
+        + " bit for bit."})
 final class TrainCommand implements Callable<Integer> {
+    private static final TrainConfig DEFAULTS = TrainConfig.DEFAULTS;
+
     @Option(names = "--dataset", required = true, description = "fashion-mnist or emoji")
     String dataset;
 
-    @Option(names = "--out", required = true, description = "model folder, e.g. models/fashion-teacher")
-    Path out;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--steps", description = "optimizer steps in total (default: ${DEFAULT-VALUE})", defaultValue = "4000")
-    int steps;
+    @Option(names = "--steps", description = "optimizer steps in total (default: ${DEFAULT-VALUE})")
+    int steps = DEFAULTS.steps();
 
-    @Option(names = "--batch", description = "images per step (default: ${DEFAULT-VALUE})", defaultValue = "32")
-    int batch;
+    @Option(names = "--batch", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batch = DEFAULTS.batch();
 
-    @Option(names = "--channels", description = "U-Net channels at full resolution (default: ${DEFAULT-VALUE})", defaultValue = "24")
-    int channels;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
-    long seed;
-
-    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})", defaultValue = "100")
-    int checkpointEvery;
-
-    @Option(names = "--resume", description = "continue from the checkpoint in --out")
-    boolean resume;
+    @Option(names = "--channels", description = "U-Net channels at full resolution (default: ${DEFAULT-VALUE})")
+    int channels = DEFAULTS.baseChannels();
 
     @Option(names = "--data-dir", description = "read the dataset from this folder instead of the installed one")
     Path dataDir;
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || batch < 1 || checkpointEvery < 1 || channels < 8 || channels % 8 != 0) {
-            throw new IllegalArgumentException("--steps, --batch and --checkpoint-every must be at least 1, --channels a multiple of 8");
+        if (steps < 1 || batch < 1 || run.checkpointEvery < 1 || channels < 8 || channels % 8 != 0 || channels > 512) {
+            throw new IllegalArgumentException("--steps, --batch and --checkpoint-every must be at least 1, --channels a"
+                    + " multiple of 8 up to 512");
         }
         String name = DataStore.canonical(dataset);
         ImageDataset data = DataStore.train(name, dataDir);
-        TrainConfig config = TrainConfig.defaults(name).withSteps(steps).withBatch(batch).withSeed(seed)
-                .withCheckpointEvery(checkpointEvery).withBaseChannels(channels);
-        TeacherTrainer trainer = new TeacherTrainer(config, data, out);
-        System.out.printf("training %s on %s (%d images, %d prompts), %s%n", out, name, data.count(), data.prompts().size(),
-                trainer.networkConfig());
-        long start = System.nanoTime();
-        TeacherTrainer.Result result;
-        try (StopOnSignal stop = new StopOnSignal("training", "step")) {
-            try (Progress progress = new Progress("train", stop)) {
-                result = trainer.train(resume, progress);
-            }
-            if (result.stopped()) { // said before the signal's shutdown goes on (closing the StopOnSignal)
-                System.out.printf("stopped at step %d, saved in %s; --resume continues from there%n", result.step(), out);
+        TrainConfig config = new TrainConfig(name, steps, batch, DEFAULTS.learningRate(), DEFAULTS.warmupSteps(),
+                DEFAULTS.emaDecay(), DEFAULTS.promptDropout(), run.seed, run.checkpointEvery, channels);
+        try (TeacherTraining training = new TeacherTraining(config, data)) {
+            System.out.printf("training %s on %s (%d images, %d prompts), %s%n", run.out, name, data.count(),
+                    data.prompts().size(), training.networkConfig());
+            TrainingLoop.Result result = run.run(new TrainingLoop(run.out, training), "train", "training", Probe.NONE);
+            if (result == null) {
                 return 0;
             }
+            if (result.iterationsRun() == 0) { // --resume of a run that had already reached --steps
+                System.out.printf("done: %s was already at step %d of %d; nothing to train%n", run.out, result.iteration(), steps);
+                return 0;
+            }
+            System.out.printf("done: %d steps, loss %.4f, %.1f s in total; weights in %s%n", steps,
+                    result.means().getOrDefault("loss", Double.NaN), result.seconds(), run.out.resolve("model.safetensors"));
         }
-        if (result.stepsRun() == 0) { // --resume of a run that had already reached --steps
-            System.out.printf("done: %s was already at step %d of %d; nothing to train%n", out, result.step(), steps);
-            return 0;
-        }
-        System.out.printf("done: %d steps, loss %.4f, %.1f s this run; weights in %s%n", steps, result.smoothedLoss(),
-                (System.nanoTime() - start) / 1e9, out.resolve("model.safetensors"));
         return 0;
     }
 }

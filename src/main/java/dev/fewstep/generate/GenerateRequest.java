@@ -4,7 +4,8 @@ import dev.fewstep.sample.Sampler;
 import dev.fewstep.text.TextEncoder;
 
 /**
- * One generation job. For one-step models, sampler, steps and cfg are ignored.
+ * One generation job. A model reads the parts of its budget it has ({@link Generator#reads()}): a distilled student
+ * ignores sampler, steps and cfg.
  *
  * @param seed the first image uses this seed, image i uses seed + i
  * @param n number of images
@@ -13,6 +14,10 @@ public record GenerateRequest(String prompt, String sampler, int steps, double c
     public static final int MAX_IMAGES = 64;
     public static final int MAX_STEPS = 1000;
     public static final double MAX_CFG = 20;
+
+    public Budget budget() {
+        return new Budget(sampler, steps, cfg);
+    }
 
     /** Checks every field; the message names the field that is wrong. */
     public GenerateRequest validated() {

@@ -7,9 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.model.DiffusionModel;
-import dev.fewstep.sample.Guidance;
 import dev.fewstep.sample.Sampler;
-import dev.fewstep.sample.Schedule;
 import dev.fewstep.text.TextEncoder;
 import java.util.Collections;
 import java.util.List;
@@ -35,25 +33,25 @@ public final class Generation {
     public static Result generate(DiffusionModel model, GenerateRequest request, IntConsumer onEvaluation) {
         request.validated();
         return generate(model, Collections.nCopies(request.n(), request.prompt().strip()), request.seed(),
-                request.sampler(), request.steps(), request.cfg(), onEvaluation);
+                request.budget(), onEvaluation);
     }
 
     /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
-    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, String samplerName,
-            int steps, double cfg, IntConsumer onEvaluation) {
+    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
+            IntConsumer onEvaluation) {
         // PyTorch records autograd graphs per thread and DJL switches recording off only in the thread that started
         // the engine: in server workers every evaluation would otherwise keep its activations for a backward pass.
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return sample(model, prompts, firstSeed, samplerName, steps, cfg, onEvaluation);
+            return sample(model, prompts, firstSeed, budget, onEvaluation);
         } finally {
             JniUtils.setGradMode(recording);
         }
     }
 
-    private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, String samplerName,
-            int steps, double cfg, IntConsumer onEvaluation) {
+    private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
+            IntConsumer onEvaluation) {
         Denoiser denoiser = model.denoiser();
         int channels = denoiser.imageChannels();
         int size = denoiser.imageSize();
@@ -63,24 +61,9 @@ public final class Generation {
             int batch = prompts.size();
             NDArray noise = manager.create(noise(firstSeed, batch, channels * size * size), new Shape(batch, channels, size, size));
             Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
-            Denoiser counted = counting(denoiser, onEvaluation);
-            NDArray images;
-            int nfe;
-            if (model.info().isOneStep()) {
-                // A one-step generator: G(z) = D(sigma_init z; sigma_init), one network evaluation, no guidance
-                // (SiD-LSG distils the guidance into the generator).
-                double sigmaInit = model.info().sigmaInit();
-                images = counted.denoise(noise.mul(sigmaInit), manager.full(new Shape(batch), (float) sigmaInit), conditioning);
-                nfe = 1;
-            } else {
-                Sampler sampler = Sampler.named(samplerName);
-                Schedule schedule = sampler.schedule(steps);
-                Sampler.Sample sample = sampler.sample(counted, noise, schedule, new Guidance(conditioning, cfg));
-                images = sample.images();
-                nfe = sample.nfe();
-            }
-            float[] pixels = images.clip(-1, 1).toFloatArray();
-            return new Result(pixels, batch, channels, size, nfe, (System.nanoTime() - start) / 1e9);
+            Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
+            float[] pixels = sample.images().clip(-1, 1).toFloatArray();
+            return new Result(pixels, batch, channels, size, sample.nfe(), (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -92,7 +75,8 @@ public final class Generation {
      * report images/s run this first and report its seconds on their own.
      */
     public static Result warmUp(DiffusionModel model, GenerateRequest request) {
-        return generate(model, new GenerateRequest("warm up", "euler", 1, request.cfg(), request.seed(), request.n()));
+        return generate(model, Collections.nCopies(request.n(), "warm up"), request.seed(),
+                new Budget("euler", 1, request.cfg()), evaluation -> {});
     }
 
     /** Unit Gaussian noise, image i from {@code new Random(firstSeed + i)}: independent of batch size and engine. */

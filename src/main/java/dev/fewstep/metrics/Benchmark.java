@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One teacher under every sampler at a grid of NFE budgets, and every distilled one-step model of its data at
- * NFE 1, all measured with one evaluator on the same n, seed and prompts, so their rows compare.
+ * One teacher under every sampler at a grid of NFE budgets, and every distilled model of its data at its own NFE,
+ * all measured with one evaluator on the same n, seed and prompts, so their rows compare.
  */
 public final class Benchmark {
     public static final List<Integer> DEFAULT_NFE = List.of(1, 2, 4, 8, 16, 35);
@@ -112,7 +112,7 @@ public final class Benchmark {
         for (String name : distilled) {
             try (DiffusionModel model = open.apply(name)) {
                 var progress = listener.rowStarted(name, rows.size(), total);
-                Row row = new Row(name, 1, evaluator.evaluate(model, base, progress));
+                Row row = new Row(name, model.generator().nfe(base.budget()), evaluator.evaluate(model, base, progress));
                 rows.add(row);
                 listener.rowFinished(row);
             }
@@ -134,13 +134,18 @@ public final class Benchmark {
             String score = Double.isNaN(r.scoreStandardError()) ? String.format(Locale.ROOT, "%.4f", r.score())
                     : String.format(Locale.ROOT, "%.4f ± %.4f", r.score(), r.scoreStandardError());
             out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %s | %.1f | %.1f |%n",
-                    row.method(), r.sampler() == null ? "one-step" : r.sampler(), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
+                    row.method(), samplerLabel(r), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
                     r.precision(), r.recall(), score, r.generationSeconds(), r.imagesPerSecond()));
         }
         Evaluator.Floor floor = report.floor();
         out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - | - | - |%n",
                 floor.fid(), floor.fid(), floor.precision(), floor.recall()));
         return out.toString();
+    }
+
+    /** The sampler of a row, or for a distilled student its steps ("one-step", "2-step"). */
+    public static String samplerLabel(EvalResult result) {
+        return result.sampler() != null ? result.sampler() : result.nfe() == 1 ? "one-step" : result.nfe() + "-step";
     }
 
     /** Writes the report as indented JSON, atomically. */

@@ -1,10 +1,12 @@
 package dev.fewstep.metrics;
 
+import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.sample.Sampler;
 
 /**
- * How to sample for an evaluation. One-step models ignore sampler, steps and cfg.
+ * How to sample for an evaluation. A model reads the parts of the budget it has: distilled students ignore sampler,
+ * steps and cfg.
  *
  * @param n number of samples
  * @param seed sample i starts from the noise of seed + i, so the same seed gives the same images
@@ -37,4 +39,7 @@ public record EvalSettings(String sampler, int steps, double cfg, int n, long se
         }
     }
 
+    public Budget budget() {
+        return new Budget(sampler, steps, cfg);
+    }
 }

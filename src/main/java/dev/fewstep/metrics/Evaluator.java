@@ -1,6 +1,8 @@
 package dev.fewstep.metrics;
 
+import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.Generation;
+import dev.fewstep.generate.Generator;
 import dev.fewstep.metrics.features.FeatureModel;
 import dev.fewstep.model.DiffusionModel;
 import java.util.ArrayList;
@@ -72,7 +74,7 @@ public final class Evaluator {
         for (int first = 0; first < n; first += chunkSize) {
             int size = Math.min(chunkSize, n - first);
             Generation.Result chunk = Generation.generate(model, prompts.subList(first, first + size),
-                    settings.seed() + first, settings.sampler(), settings.steps(), settings.cfg(), evaluation -> {});
+                    settings.seed() + first, settings.budget(), evaluation -> {});
             int length = chunk.channels() * chunk.size() * chunk.size();
             if (pixels == null) {
                 pixels = new float[n * length];
@@ -93,9 +95,10 @@ public final class Evaluator {
         ReferenceSet.Selection real = reference.selectReference(promptIndex);
         PrecisionRecall pr = PrecisionRecall.compute(real.features(), real.count(), generated, n, reference.dim());
         Floor floor = floor(n);
-        boolean oneStep = model.info().isOneStep();
-        return new EvalResult(model.name(), model.info().kind(), model.info().step(), oneStep ? null : settings.sampler(),
-                oneStep ? 1 : settings.steps(), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
+        Generator generator = model.generator();
+        boolean sampled = generator.reads().contains(Budget.Setting.SAMPLER);
+        return new EvalResult(model.name(), model.info().kind(), model.info().step(), sampled ? settings.sampler() : null,
+                sampled ? settings.steps() : generator.nfe(settings.budget()), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
                 pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), mean(scores), standardError(scores),
                 reference.referenceScore(), mismatchedScore, features.name(), reference.description(), reference.referenceCount(),
                 generationSeconds, (System.nanoTime() - start) / 1e9);

@@ -1,14 +1,16 @@
 package dev.fewstep.model;
 
 import ai.djl.ndarray.NDManager;
+import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.generate.Generator;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.nn.UNet;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A loaded model: its network, wrapped as an EDM denoiser, and what it says about itself. Owns the native
+ * A loaded model: its network, wrapped as an EDM denoiser, its kind, and what it says about itself. Owns the native
  * memory of its weights; close it when done. Inference on it is thread-safe (weights are only read).
  */
 public final class DiffusionModel implements AutoCloseable {
@@ -17,13 +19,16 @@ public final class DiffusionModel implements AutoCloseable {
     private final NDManager manager;
     private final UNet network;
     private final EdmDenoiser denoiser;
+    private final ModelKind kind;
 
+    /** @throws dev.fewstep.io.CheckpointException if no method registered the info's kind */
     public DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network) {
         this.name = name;
         this.info = info;
         this.manager = manager;
         this.network = network;
         this.denoiser = new EdmDenoiser(network);
+        this.kind = info.modelKind();
     }
 
     /** Loads {@code model.safetensors} from a model folder. */
@@ -31,6 +36,7 @@ public final class DiffusionModel implements AutoCloseable {
         Path file = dir.resolve(ModelStore.WEIGHTS);
         SafeTensors.Contents contents = SafeTensors.read(file);
         ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString());
+        info.modelKind(); // an unknown kind is refused before any native memory is allocated
         NDManager manager = NDManager.newBaseManager();
         try {
             UNet network = UNet.create(info.config(), manager);
@@ -61,6 +67,20 @@ public final class DiffusionModel implements AutoCloseable {
 
     public EdmDenoiser denoiser() {
         return denoiser;
+    }
+
+    public ModelKind kind() {
+        return kind;
+    }
+
+    /** The model's generator around its own denoiser. */
+    public Generator generator() {
+        return generator(denoiser);
+    }
+
+    /** The model's generator around {@code around}, a wrapper of {@link #denoiser()} (e.g. one that counts calls). */
+    public Generator generator(Denoiser around) {
+        return kind.generator(info, around);
     }
 
     public NDManager manager() {

@@ -12,33 +12,35 @@ import java.util.Map;
 /**
  * What a model file says about itself, kept in the safetensors {@code __metadata__}.
  *
- * @param kind "teacher" (a denoiser, sampled with a sampler) or "sid" (a one-step generator)
+ * @param kind "teacher" (a denoiser, sampled with a sampler) or a distilled kind such as "sid" ({@link ModelKinds})
  * @param dataset the data it was trained on, or its teacher's data
  * @param config the network's shape
  * @param step training steps or distillation iterations done
  * @param prompts the vocabulary of its data (class or emoji names)
- * @param sigmaInit for one-step generators, the noise level their input noise is scaled to
+ * @param sigmas for a distilled student, the noise levels it evaluates its network at, in order (one for a one-step
+ *     generator: the level its input noise is scaled to); empty for a teacher
  * @param extra anything else worth keeping: the training settings, the teacher's name, measured scores
  */
 public record ModelInfo(
-        String kind, String dataset, UNetConfig config, long step, List<String> prompts, double sigmaInit,
+        String kind, String dataset, UNetConfig config, long step, List<String> prompts, List<Double> sigmas,
         Map<String, String> extra) {
     public static final String TEACHER = "teacher";
     public static final String SID = "sid";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public boolean isOneStep() {
-        return !kind.equals(TEACHER);
+    /** The kind's entry in the registry: its role and how its generator is built. */
+    public ModelKind modelKind() {
+        return ModelKinds.of(kind);
     }
 
     public ModelInfo withStep(long newStep) {
-        return new ModelInfo(kind, dataset, config, newStep, prompts, sigmaInit, extra);
+        return new ModelInfo(kind, dataset, config, newStep, prompts, sigmas, extra);
     }
 
     public ModelInfo withExtra(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(extra);
         more.put(key, value);
-        return new ModelInfo(kind, dataset, config, step, prompts, sigmaInit, more);
+        return new ModelInfo(kind, dataset, config, step, prompts, sigmas, more);
     }
 
     public Map<String, String> toMetadata() {
@@ -50,7 +52,7 @@ public record ModelInfo(
             m.put("config", JSON.writeValueAsString(config));
             m.put("step", Long.toString(step));
             m.put("prompts", JSON.writeValueAsString(prompts));
-            m.put("sigma_init", Double.toString(sigmaInit));
+            m.put("sigmas", JSON.writeValueAsString(sigmas));
             m.put("extra", JSON.writeValueAsString(extra));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -69,10 +71,19 @@ public record ModelInfo(
                     JSON.readValue(m.get("config"), UNetConfig.class),
                     Long.parseLong(m.get("step")),
                     JSON.readValue(m.get("prompts"), new TypeReference<List<String>>() {}),
-                    Double.parseDouble(m.get("sigma_init")),
+                    sigmas(m),
                     JSON.readValue(m.get("extra"), new TypeReference<Map<String, String>>() {}));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new CheckpointException(source + " has corrupt fewstep metadata: " + e.getMessage(), e);
         }
+    }
+
+    /** Files written before multi-step students name one level, {@code sigma_init}, which is 0 for a teacher. */
+    private static List<Double> sigmas(Map<String, String> m) throws JsonProcessingException {
+        if (m.containsKey("sigmas")) {
+            return JSON.readValue(m.get("sigmas"), new TypeReference<List<Double>>() {});
+        }
+        double sigmaInit = Double.parseDouble(m.get("sigma_init"));
+        return sigmaInit > 0 ? List.of(sigmaInit) : List.of();
     }
 }

@@ -3,7 +3,6 @@ package dev.fewstep.serve;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.model.DiffusionModel;
-import dev.fewstep.sample.Sampler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,9 +31,9 @@ public final class GenerationJob implements Runnable {
         this.plannedNfe = plannedNfe(model, request);
     }
 
-    /** Network evaluations a request will spend: one for a one-step model, else what its sampler spends. */
+    /** Network evaluations a request will spend with the model's generator. */
     public static int plannedNfe(DiffusionModel model, GenerateRequest request) {
-        return model.info().isOneStep() ? 1 : Sampler.named(request.sampler()).nfe(request.steps());
+        return model.generator().nfe(request.budget());
     }
 
     public DiffusionModel model() {

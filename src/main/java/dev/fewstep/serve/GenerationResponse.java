@@ -1,5 +1,6 @@
 package dev.fewstep.serve;
 
+import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.Images;
@@ -8,10 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The JSON answer to a generation: the images as base64 PNGs and what they cost. For a one-step student, sampler,
- * steps and cfg are null, since it uses none of them.
+ * The JSON answer to a generation: the images as base64 PNGs and what they cost. Sampler, steps and cfg are null
+ * when the model does not read them (a distilled student).
  *
  * @param seconds time spent generating, without waiting in the queue
  * @param queueSeconds time spent waiting for a worker
@@ -25,15 +27,17 @@ public record GenerationResponse(String model, String kind, String prompt, Strin
 
     public static GenerationResponse of(GenerationJob job, Generation.Result result, int scale) {
         GenerateRequest request = job.request();
-        boolean oneStep = job.model().info().isOneStep();
+        Set<Budget.Setting> reads = job.model().generator().reads();
         List<Image> images = new ArrayList<>();
         Base64.Encoder base64 = Base64.getEncoder();
         for (int i = 0; i < result.count(); i++) {
             images.add(new Image(request.seed() + i, base64.encodeToString(png(result, i, scale))));
         }
         int side = result.size() * scale;
-        return new GenerationResponse(job.model().name(), ModelSummary.kindOf(job.model().info()), request.prompt().strip(),
-                oneStep ? null : request.sampler(), oneStep ? null : request.steps(), oneStep ? null : request.cfg(),
+        return new GenerationResponse(job.model().name(), job.model().kind().role(), request.prompt().strip(),
+                reads.contains(Budget.Setting.SAMPLER) ? request.sampler() : null,
+                reads.contains(Budget.Setting.STEPS) ? request.steps() : null,
+                reads.contains(Budget.Setting.CFG) ? request.cfg() : null,
                 request.seed(), result.count(), result.nfe(), result.seconds(), job.queueSeconds(), side, side, images);
     }
 

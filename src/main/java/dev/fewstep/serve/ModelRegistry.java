@@ -93,14 +93,14 @@ public final class ModelRegistry implements AutoCloseable {
         if (teacher.isPresent()) {
             String dataset = teacher.get().info().dataset();
             Optional<Entry> student = entries.stream()
-                    .filter(entry -> entry.info().isOneStep())
+                    .filter(entry -> !entry.info().modelKind().isTeacher())
                     .filter(entry -> PREFERRED_TEACHER.equals(entry.info().extra().get("teacher"))
                             || (dataset != null && dataset.equals(entry.info().dataset())))
                     .findFirst();
             return Optional.of(student.orElse(teacher.get()).name());
         }
         return entries.stream()
-                .sorted(Comparator.comparing((Entry entry) -> !entry.info().isOneStep()))
+                .sorted(Comparator.comparing((Entry entry) -> entry.info().modelKind().isTeacher()))
                 .map(Entry::name)
                 .findFirst();
     }
@@ -153,6 +153,7 @@ public final class ModelRegistry implements AutoCloseable {
                 return Optional.of(cached.info());
             }
             ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
+            info.modelKind(); // a kind no method registered cannot be served
             infos.put(name, new CachedInfo(modified, size, info));
             return Optional.of(info);
         } catch (IOException | RuntimeException e) {

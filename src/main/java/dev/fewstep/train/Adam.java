@@ -116,11 +116,12 @@ public final class Adam {
         return updates;
     }
 
+    /** The moments by parameter name, "m.NAME" and "v.NAME". */
     public Map<String, Tensor> state() {
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
-            state.put("adam.m." + parameters.get(i).getKey(), Weights.tensor(firstMoments.get(i)));
-            state.put("adam.v." + parameters.get(i).getKey(), Weights.tensor(secondMoments.get(i)));
+            state.put("m." + parameters.get(i).getKey(), Weights.tensor(firstMoments.get(i)));
+            state.put("v." + parameters.get(i).getKey(), Weights.tensor(secondMoments.get(i)));
         }
         return state;
     }
@@ -128,8 +129,8 @@ public final class Adam {
     public void restore(Map<String, Tensor> state, long updateCount) {
         for (int i = 0; i < parameters.size(); i++) {
             String key = parameters.get(i).getKey();
-            Tensor m = state.get("adam.m." + key);
-            Tensor v = state.get("adam.v." + key);
+            Tensor m = state.get("m." + key);
+            Tensor v = state.get("v." + key);
             if (m == null || v == null) {
                 throw new dev.fewstep.io.CheckpointException("training state lacks the Adam moments of '" + key + "'");
             }

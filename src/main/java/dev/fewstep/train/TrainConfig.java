@@ -1,5 +1,10 @@
 package dev.fewstep.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.train.loop.SettingsDiff;
+
 /**
  * Settings of a teacher training run; stored in the model's metadata.
  *
@@ -17,32 +22,27 @@ package dev.fewstep.train;
 public record TrainConfig(
         String dataset, int steps, int batch, double learningRate, int warmupSteps, double emaDecay,
         double promptDropout, long seed, int checkpointEvery, int baseChannels) {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static TrainConfig defaults(String dataset) {
-        return new TrainConfig(dataset, 4000, 32, 8e-4, 200, 0.999, 0.1, 1, 100, 24);
-    }
-
-    public TrainConfig withSteps(int n) {
-        return new TrainConfig(dataset, n, batch, learningRate, warmupSteps, emaDecay, promptDropout, seed, checkpointEvery, baseChannels);
-    }
-
-    public TrainConfig withBatch(int n) {
-        return new TrainConfig(dataset, steps, n, learningRate, warmupSteps, emaDecay, promptDropout, seed, checkpointEvery, baseChannels);
-    }
-
-    public TrainConfig withSeed(long s) {
-        return new TrainConfig(dataset, steps, batch, learningRate, warmupSteps, emaDecay, promptDropout, s, checkpointEvery, baseChannels);
-    }
-
-    public TrainConfig withCheckpointEvery(int n) {
-        return new TrainConfig(dataset, steps, batch, learningRate, warmupSteps, emaDecay, promptDropout, seed, n, baseChannels);
-    }
-
-    public TrainConfig withBaseChannels(int n) {
-        return new TrainConfig(dataset, steps, batch, learningRate, warmupSteps, emaDecay, promptDropout, seed, checkpointEvery, n);
-    }
+    /** The defaults, for the CLI's options and their help. */
+    public static final TrainConfig DEFAULTS = new TrainConfig(null, 4000, 32, 8e-4, 200, 0.999, 0.1, 1, 100, 24);
 
     public double learningRate(long step) {
         return learningRate * Math.min(1.0, (step + 1.0) / warmupSteps);
+    }
+
+    /** What keeps this run from continuing {@code saved}, "name saved -> asked"; steps and intervals may change. */
+    public String differencesFrom(TrainConfig saved) {
+        TrainConfig resumable = new TrainConfig(saved.dataset, steps, saved.batch, saved.learningRate, saved.warmupSteps,
+                saved.emaDecay, saved.promptDropout, saved.seed, checkpointEvery, saved.baseChannels);
+        return SettingsDiff.between(resumable, this);
+    }
+
+    public static TrainConfig fromJson(String json, String source) {
+        try {
+            return JSON.readValue(json, TrainConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CheckpointException(source + " has corrupt training settings: " + e.getMessage(), e);
+        }
     }
 }

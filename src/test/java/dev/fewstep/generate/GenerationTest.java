@@ -18,7 +18,7 @@ class GenerationTest {
     @Test
     void aWorkerThreadGetsTheSamePixelsWithoutRecordingGradients(@TempDir Path dir) throws Exception {
         try (DiffusionModel teacher = DiffusionModel.load(TinyModels.teacher(dir, "t", 1))) {
-            Generation.Result here = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
+            Generation.Result here = Generation.generate(teacher, PROMPTS, 7, new Budget("heun", 3, 2.0), e -> {});
             AtomicReference<Generation.Result> there = new AtomicReference<>();
             AtomicBoolean recordingInside = new AtomicBoolean(true);
             AtomicBoolean recordingAfter = new AtomicBoolean(false);
@@ -26,7 +26,7 @@ class GenerationTest {
             Thread worker = new Thread(() -> {
                 try {
                     JniUtils.setGradMode(true); // a fresh thread's PyTorch default
-                    there.set(Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0,
+                    there.set(Generation.generate(teacher, PROMPTS, 7, new Budget("heun", 3, 2.0),
                             e -> recordingInside.set(recordingInside.get() && JniUtils.isGradMode())));
                     recordingAfter.set(JniUtils.isGradMode());
                 } catch (Throwable t) {
@@ -48,14 +48,14 @@ class GenerationTest {
         Path folder = TinyModels.teacher(dir, "t", 1);
         Generation.Result cold;
         try (DiffusionModel teacher = DiffusionModel.load(folder)) {
-            cold = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
+            cold = Generation.generate(teacher, PROMPTS, 7, new Budget("heun", 3, 2.0), e -> {});
         }
         try (DiffusionModel teacher = DiffusionModel.load(folder)) {
             Generation.Result warmUp = Generation.warmUp(teacher, new GenerateRequest("a prompt", "heun", 3, 2.0, 7, PROMPTS.size()));
             assertThat(warmUp.nfe()).isEqualTo(1);
             assertThat(warmUp.count()).isEqualTo(PROMPTS.size());
             assertThat(warmUp.seconds()).isPositive();
-            Generation.Result warm = Generation.generate(teacher, PROMPTS, 7, "heun", 3, 2.0, e -> {});
+            Generation.Result warm = Generation.generate(teacher, PROMPTS, 7, new Budget("heun", 3, 2.0), e -> {});
             assertThat(warm.pixels()).containsExactly(cold.pixels());
         }
     }

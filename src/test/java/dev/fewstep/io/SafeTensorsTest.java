@@ -107,7 +107,7 @@ class SafeTensorsTest {
         Path model = dir.resolve("m");
         try (NDManager manager = NDManager.newBaseManager()) {
             UNet network = UNet.create(UNetConfig.tiny(1), manager);
-            ModelInfo info = new ModelInfo(ModelInfo.TEACHER, "synthetic", UNetConfig.tiny(3), 0, List.of("a"), 0, Map.of());
+            ModelInfo info = new ModelInfo(ModelInfo.TEACHER, "synthetic", UNetConfig.tiny(3), 0, List.of("a"), List.of(), Map.of());
             DiffusionModel.save(model, network, info); // metadata claims 3 channels, weights have 1
         }
         assertThatThrownBy(() -> DiffusionModel.load(model)).isInstanceOf(CheckpointException.class)

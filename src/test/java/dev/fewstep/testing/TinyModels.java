@@ -42,7 +42,8 @@ public final class TinyModels {
             // Zero-initialised output layers would make every sample identical; perturb all weights a little.
             network.getParameters().values().forEach(p -> p.getArray().addi(
                     p.getArray().getManager().randomNormal(p.getArray().getShape()).muli(0.02)));
-            DiffusionModel.save(out, network, new ModelInfo(kind, "synthetic", config, 0, prompts, sigmaInit, Map.of()));
+            DiffusionModel.save(out, network, new ModelInfo(kind, "synthetic", config, 0, prompts,
+                    sigmaInit > 0 ? List.of(sigmaInit) : List.of(), Map.of()));
         }
         return out;
     }

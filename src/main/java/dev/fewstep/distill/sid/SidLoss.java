@@ -7,6 +7,7 @@ import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.sample.Guidance;
+import dev.fewstep.train.loop.Objective;
 
 /**
  * The two objectives of Score identity Distillation (Zhou et al., ICML 2024, arXiv 2404.04057, Section 4) with the
@@ -61,7 +62,8 @@ public final class SidLoss {
      * With the matching-aware discriminator the fake update also reports its cross entropy on real images paired with
      * other prompts (labelled fake; ln 2 while the discriminator ignores the prompt), else NaN.
      */
-    public record Value(NDArray objective, double reported, double crossEntropy, double mismatchedCrossEntropy) {
+    public record Value(NDArray objective, double reported, double crossEntropy, double mismatchedCrossEntropy)
+            implements Objective {
         public Value(NDArray objective, double reported) {
             this(objective, reported, Double.NaN);
         }
@@ -78,20 +80,20 @@ public final class SidLoss {
     public NDArray sampleGeneratorSigma(NDManager manager, long batch) {
         double minInv = Math.pow(SIGMA_MIN, 1 / RHO);
         double maxInv = Math.pow(SIGMA_MAX, 1 / RHO);
-        NDArray t = manager.randomUniform(0f, (float) (config.tMax() / 1000.0), new Shape(batch));
+        NDArray t = manager.randomUniform(0f, (float) (config.loss().tMax() / 1000.0), new Shape(batch));
         return t.neg().add(1f).mul((float) (minInv - maxInv)).add((float) maxInv).pow((float) RHO);
     }
 
     /** sigma for the fake network's denoising score matching: the EDM log-normal. */
     public NDArray sampleFakeSigma(NDManager manager, long batch) {
-        return manager.randomNormal(new Shape(batch)).mul((float) config.pStd()).add((float) config.pMean()).exp();
+        return manager.randomNormal(new Shape(batch)).mul((float) config.loss().pStd()).add((float) config.loss().pMean()).exp();
     }
 
     /** The largest sigma_t the generator loss can draw. */
     public double maxGeneratorSigma() {
         double minInv = Math.pow(SIGMA_MIN, 1 / RHO);
         double maxInv = Math.pow(SIGMA_MAX, 1 / RHO);
-        return Math.pow(maxInv + (1 - config.tMax() / 1000.0) * (minInv - maxInv), RHO);
+        return Math.pow(maxInv + (1 - config.loss().tMax() / 1000.0) * (minInv - maxInv), RHO);
     }
 
     /**
@@ -104,7 +106,7 @@ public final class SidLoss {
     public Value fakeLoss(Denoiser fake, NDArray generated, Conditioning conditioning, NDArray sigma, NDArray noise) {
         NDArray target = generated.stopGradient();
         NDArray noisy = target.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
-        NDArray denoised = new Guidance(conditioning, config.guidanceFakeTrain()).denoise(fake, noisy, sigma);
+        NDArray denoised = new Guidance(conditioning, config.guidance().fakeTrain()).denoise(fake, noisy, sigma);
         return scoreMatching(denoised, target, sigma);
     }
 
@@ -119,7 +121,7 @@ public final class SidLoss {
         NDArray perSampleSum = denoised.sub(target).square().reshape(batch, -1).sum(new int[] {1})
                 .mul(scoreMatchingWeight(sigma));
         long pixels = target.size() / batch;
-        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.fakeLossScale());
+        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.loss().fakeLossScale());
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }
 
@@ -134,8 +136,8 @@ public final class SidLoss {
     public Value generatorLoss(Denoiser teacher, Denoiser fake, NDArray generated, Conditioning conditioning,
             NDArray sigma, NDArray noise) {
         NDArray noisy = generated.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
-        NDArray real = new Guidance(conditioning, config.guidanceTeacher()).denoise(teacher, noisy, sigma); // f_phi
-        NDArray fakePrediction = new Guidance(conditioning, config.guidanceFakeEval()).denoise(fake, noisy, sigma); // f_psi
+        NDArray real = new Guidance(conditioning, config.guidance().teacher()).denoise(teacher, noisy, sigma); // f_phi
+        NDArray fakePrediction = new Guidance(conditioning, config.guidance().fakeEval()).denoise(fake, noisy, sigma); // f_psi
         return identityLoss(real, fakePrediction, generated, normalizer(generated, real));
     }
 
@@ -150,9 +152,9 @@ public final class SidLoss {
     Value identityLoss(NDArray real, NDArray fakePrediction, NDArray generated, NDArray normalizer) {
         long batch = generated.getShape().get(0);
         NDArray difference = real.sub(fakePrediction); // f_phi - f_psi
-        NDArray perPixel = difference.mul(real.sub(generated).sub(NativeMemory.times(difference, config.alpha()))).div(normalizer);
+        NDArray perPixel = difference.mul(real.sub(generated).sub(NativeMemory.times(difference, config.loss().alpha()))).div(normalizer);
         NDArray perSampleSum = perPixel.reshape(batch, -1).sum(new int[] {1});
-        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.generatorLossScale());
+        NDArray objective = NativeMemory.times(perSampleSum.mean(), config.loss().generatorLossScale());
         long pixels = generated.size() / batch;
         return new Value(objective, perSampleSum.mean().getFloat() / pixels);
     }

@@ -29,7 +29,7 @@ import dev.fewstep.sample.Guidance;
  * </ul>
  *
  * <p>Deviation, named: the code's warm-ups (the generator waits 100k images, the adversarial generator term 200k) are
- * scaled to our run lengths: {@link SidConfig#generatorWarmupImages()} and twice that. With guidance on
+ * scaled to our run lengths: {@link SidConfig.Run#generatorWarmupImages()} and twice that. With guidance on
  * the fake network (kappa_1 or kappa_2 not 1) the logits come from a separate encoder pass on the conditional
  * prompts; without it (our runs) from the same pass as the prediction.
  */
@@ -63,7 +63,7 @@ public final class SidaLoss {
             Conditioning mismatched, NDArray sigma, NDArray noise) {
         NDArray target = generated.stopGradient();
         NDArray scaledNoise = noise.mul(sigma.reshape(-1, 1, 1, 1));
-        Prediction prediction = predict(fake, target.add(scaledNoise), sigma, conditioning, config.guidanceFakeTrain());
+        Prediction prediction = predict(fake, target.add(scaledNoise), sigma, conditioning, config.guidance().fakeTrain());
         SidLoss.Value scoreMatching = sid.scoreMatching(prediction.denoised(), target, sigma);
         NDArray noisyReal = realImages.add(scaledNoise);
         NDArray realLogits = fake.logits(noisyReal, sigma, conditioning);
@@ -89,15 +89,15 @@ public final class SidaLoss {
     public SidLoss.Value generatorLoss(Denoiser teacher, EdmDenoiser fake, NDArray generated, Conditioning conditioning,
             NDArray sigma, NDArray noise, long imagesSeen) {
         NDArray noisy = generated.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
-        NDArray real = new Guidance(conditioning, config.guidanceTeacher()).denoise(teacher, noisy, sigma); // f_phi
-        Prediction prediction = predict(fake, noisy, sigma, conditioning, config.guidanceFakeEval()); // f_psi and D
+        NDArray real = new Guidance(conditioning, config.guidance().teacher()).denoise(teacher, noisy, sigma); // f_phi
+        Prediction prediction = predict(fake, noisy, sigma, conditioning, config.guidance().fakeEval()); // f_psi and D
         NDArray normalizer = sid.normalizer(generated, real);
         SidLoss.Value identity = sid.identityLoss(real, prediction.denoised(), generated, normalizer);
         long batch = generated.getShape().get(0);
         long pixels = generated.size() / batch;
         NDArray crossEntropy = Activation.softPlus(prediction.logits().clip(-LOGIT_CLIP, LOGIT_CLIP).neg()).mean();
         NDArray adversarial = NativeMemory.times(crossEntropy.div(normalizer.reshape(-1)).mean(), pixels);
-        if (imagesSeen < 2 * config.generatorWarmupImages()) {
+        if (imagesSeen < 2 * config.run().generatorWarmupImages()) {
             return new SidLoss.Value(identity.objective(), identity.reported(), crossEntropy.getFloat());
         }
         NDArray objective = NativeMemory.times(identity.objective().add(adversarial), 0.5);

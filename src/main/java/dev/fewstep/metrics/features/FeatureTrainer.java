@@ -13,7 +13,7 @@ import dev.fewstep.io.Tensor;
 import dev.fewstep.model.Weights;
 import dev.fewstep.train.Adam;
 import dev.fewstep.train.DivergedException;
-import dev.fewstep.train.TrainingListener;
+import dev.fewstep.train.loop.LoopListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ public abstract class FeatureTrainer {
     protected abstract Map<String, String> evaluate(FeatureNetwork network);
 
     /** Trains to {@code config.steps()} and returns the final metadata (measurements included). */
-    public FeatureInfo train(boolean resume, TrainingListener listener) throws IOException {
+    public FeatureInfo train(boolean resume, LoopListener listener) throws IOException {
         Files.createDirectories(outDir);
         FeatureInfo info = info();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -88,7 +88,7 @@ public abstract class FeatureTrainer {
                 step++;
                 smoothedLoss = Double.isNaN(smoothedLoss) ? value : 0.98 * smoothedLoss + 0.02 * value;
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
-                listener.stepped(step, value, (step - runStartStep) / elapsed);
+                listener.iterated(step, java.util.Map.of("loss", value), elapsed / (step - runStartStep));
                 if (step % config.checkpointEvery() == 0 && step < config.steps()) {
                     checkpoint(network, adam, info, step, seconds + elapsed, smoothedLoss);
                 }

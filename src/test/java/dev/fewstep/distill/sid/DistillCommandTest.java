@@ -7,6 +7,7 @@ import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.testing.TinyModels;
+import dev.fewstep.train.loop.History;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +27,15 @@ class DistillCommandTest {
         assertThat(step(out)).isEqualTo(2);
         assertThat(Main.run(concat(common, "--iterations", "3", "--resume"))).isZero();
         assertThat(step(out)).isEqualTo(3);
-        assertThat(out.resolve(DistillLog.FILE)).isRegularFile();
-        assertThat(out.resolve(SampleStatisticsProbe.PREVIEW)).isRegularFile();
+        assertThat(out.resolve(SidDistillation.LOG)).isRegularFile();
+        assertThat(out.resolve(dev.fewstep.train.loop.SampleStatisticsProbe.PREVIEW)).isRegularFile();
         // Without --resume the command refuses to overwrite; a changed recipe cannot resume; bad values are rejected.
         assertThat(Main.run(concat(common, "--iterations", "4"))).isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run(concat(common, "--iterations", "4", "--resume", "--alpha", "1.0"))).isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", dir.resolve("x").toString(), "--batch", "0"))
                 .isEqualTo(Main.BAD_INPUT);
+        assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", dir.resolve("x").toString(),
+                "--matching-aware")).isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run("distill", "sid", "--teacher", "no-such-teacher", "--out", dir.resolve("y").toString()))
                 .isEqualTo(Main.BAD_INPUT);
         // SiDA options: --data-dir only with --adversarial, images must exist, --init-from must name a student.
@@ -55,7 +58,7 @@ class DistillCommandTest {
                 .isEqualTo(Main.BAD_INPUT);
         assertThat(warmupImages(out)).isZero();
         assertThat(Main.run("distill", "plot", "--model", out.toString())).isZero();
-        assertThat(out.resolve(DistillLog.PLOT)).isRegularFile();
+        assertThat(out.resolve(SidDistillation.PLOT)).isRegularFile();
     }
 
     private static ModelInfo info(Path out) {
@@ -67,7 +70,7 @@ class DistillCommandTest {
     }
 
     private static long warmupImages(Path out) {
-        return SidConfig.fromJson(info(out).extra().get("sid"), "student").generatorWarmupImages();
+        return SidConfig.fromJson(info(out).extra().get("sid"), "student").run().generatorWarmupImages();
     }
 
     private static String[] concat(String[] a, String... b) {

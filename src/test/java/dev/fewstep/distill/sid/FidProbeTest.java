@@ -9,6 +9,7 @@ import dev.fewstep.metrics.References;
 import dev.fewstep.metrics.features.FeatureModel;
 import dev.fewstep.metrics.features.TinyFeatures;
 import dev.fewstep.testing.TinyModels;
+import dev.fewstep.train.loop.History;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class FidProbeTest {
                 "--iterations", "2", "--probe-every", "1", "--probe-images", "6", "--fid-features", features.toString(),
                 "--fid-images", "12");
         assertThat(code).isZero();
-        List<Map<String, Object>> lines = DistillLog.read(out.resolve(DistillLog.FILE));
+        List<Map<String, Object>> lines = History.read(out.resolve(SidDistillation.LOG));
         assertThat(lines).hasSize(3);
         for (Map<String, Object> line : lines) {
             assertThat(((Number) line.get("fid")).doubleValue()).isFinite().isGreaterThanOrEqualTo(0);
@@ -47,7 +48,7 @@ class FidProbeTest {
             assertThat(((Number) line.get("promptAccuracyStandardError")).doubleValue())
                     .isCloseTo(Math.sqrt(accuracy * (1 - accuracy) / 11), org.assertj.core.data.Offset.offset(1e-6));
         }
-        assertThat(DistillLog.plot(out.resolve(DistillLog.FILE), dir.resolve("curve.png"))).isEqualTo("fid");
+        assertThat(History.plot(out.resolve(SidDistillation.LOG), dir.resolve("curve.png"))).isEqualTo("fid");
         // An unknown feature network is bad input.
         assertThat(Main.run("distill", "sid", "--teacher", teacher.toString(), "--out", dir.resolve("x").toString(),
                 "--fid-features", dir.resolve("missing").toString())).isEqualTo(Main.BAD_INPUT);

@@ -14,9 +14,12 @@ import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.model.Weights;
+import dev.fewstep.generate.StudentGenerator;
 import dev.fewstep.nn.UNet;
+import dev.fewstep.train.Ema;
 import dev.fewstep.train.Adam;
 import dev.fewstep.nn.UNetConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SidLossTest {
@@ -42,7 +45,7 @@ class SidLossTest {
         fakeNet.freezeParameters(true);
         generatorNet.freezeParameters(false);
         SidLoss loss = new SidLoss(config, EdmDenoiser.SIGMA_DATA);
-        OneStepGenerator generator = new OneStepGenerator(generatorNet, config.sigmaInit());
+        StudentGenerator generator = new StudentGenerator(new EdmDenoiser(generatorNet), List.of(config.loss().sigmaInit()));
         try (NDManager scope = manager.newSubManager()) {
             scope.getEngine().setRandomSeed(5);
             int batch = 3;
@@ -54,7 +57,7 @@ class SidLossTest {
             double value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 SidLoss.Value v = loss.generatorLoss(new EdmDenoiser(teacherNet), new EdmDenoiser(fakeNet),
-                        generator.generate(z, conditioning), conditioning, sigma, noise);
+                        generator.sample(z, conditioning), conditioning, sigma, noise);
                 value = v.reported();
                 assertThat(Double.isFinite(v.objective().getFloat())).isTrue();
                 collector.backward(v.objective());
@@ -80,7 +83,7 @@ class SidLossTest {
             UNet teacher = network(manager, 1);
             UNet fake = network(manager, 2); // a fake score network that has drifted from the teacher
             UNet generator = network(manager, 3);
-            double[] result = generatorLossAndGradient(SidConfig.defaults(), teacher, fake, generator, manager);
+            double[] result = generatorLossAndGradient(SidConfig.DEFAULTS, teacher, fake, generator, manager);
             assertThat(result[0]).isFinite().isNotZero();
             assertThat(result[2]).isEqualTo(1);
             assertThat(result[1]).isGreaterThan(0);
@@ -99,13 +102,13 @@ class SidLossTest {
             UNet fake = UNet.create(TINY, manager);
             Weights.copy(teacher, fake);
             UNet generator = network(manager, 3);
-            double[] same = generatorLossAndGradient(SidConfig.defaults(), teacher, fake, generator, manager);
+            double[] same = generatorLossAndGradient(SidConfig.DEFAULTS, teacher, fake, generator, manager);
             assertThat(same[0]).isEqualTo(0.0);
-            double[] drifted = generatorLossAndGradient(SidConfig.defaults(), teacher, network(manager, 2), generator, manager);
+            double[] drifted = generatorLossAndGradient(SidConfig.DEFAULTS, teacher, network(manager, 2), generator, manager);
             // Not bit-exactly zero (the two backward paths round differently), but orders of magnitude below.
             assertThat(same[1]).isLessThan(drifted[1] * 1e-3);
             // Guidance on the teacher alone (kappa_4 != kappa_2) breaks the tie: the generator is pulled at once.
-            double[] guided = generatorLossAndGradient(SidConfig.defaults().withGuidance(3, 1, 1), teacher, fake, generator, manager);
+            double[] guided = generatorLossAndGradient(SidConfigs.defaults().guidance(3, 1, 1).build(), teacher, fake, generator, manager);
             assertThat(guided[1]).isGreaterThan(same[1] * 1e3);
             System.out.printf("max |gradient|: fake = teacher %.3g, drifted fake %.3g, teacher guided %.3g%n", same[1], drifted[1], guided[1]);
         }
@@ -139,7 +142,7 @@ class SidLossTest {
             float[] fake = {0f, 0f, 0.5f, 0f, 0.2f, 0f, 0f, -0.3f};
             Shape shape = new Shape(2, 1, 2, 2);
             double alpha = 1.2;
-            SidConfig config = SidConfig.defaults().withGuidance(1, 1, 1).withAlpha(alpha);
+            SidConfig config = SidConfigs.defaults().guidance(1, 1, 1).alpha(alpha).build();
             SidLoss loss = new SidLoss(config, 0.5);
             SidLoss.Value value = loss.generatorLoss(constant(manager.create(real, shape)), constant(manager.create(fake, shape)),
                     manager.create(x, shape), Conditioning.unconditional(manager, 2, 4), manager.ones(new Shape(2)), manager.zeros(shape));
@@ -168,7 +171,7 @@ class SidLossTest {
             Shape shape = new Shape(1, 1, 2, 2);
             float[] x = {0.5f, -0.5f, 1f, 0f};
             float[] estimate = {0.4f, -0.5f, 0.8f, 0.1f};
-            SidLoss loss = new SidLoss(SidConfig.defaults().withGuidance(1, 1, 1), 0.5);
+            SidLoss loss = new SidLoss(SidConfigs.defaults().guidance(1, 1, 1).build(), 0.5);
             SidLoss.Value value = loss.fakeLoss(constant(manager.create(estimate, shape)), manager.create(x, shape),
                     Conditioning.unconditional(manager, 1, 4), manager.create(new float[] {2f}), manager.ones(shape));
             double weight = (4 + 0.25) / (2 * 0.5 * 2 * 0.5);
@@ -180,7 +183,7 @@ class SidLossTest {
     @Test
     void generatorNoiseLevelsFollowTheKarrasScheduleUpToTMax() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            SidLoss loss = new SidLoss(SidConfig.defaults(), 0.5);
+            SidLoss loss = new SidLoss(SidConfig.DEFAULTS, 0.5);
             // (80^(1/7) + 0.2 (0.002^(1/7) - 80^(1/7)))^7 = 24.41
             assertThat(loss.maxGeneratorSigma()).isCloseTo(24.41, within(0.01));
             float[] sigma = loss.sampleGeneratorSigma(manager, 4000).toFloatArray();
@@ -192,7 +195,7 @@ class SidLossTest {
             }
             assertThat(min).isGreaterThanOrEqualTo(SidLoss.SIGMA_MIN * 0.999);
             assertThat(max).isLessThanOrEqualTo(loss.maxGeneratorSigma() * 1.001).isGreaterThan(15);
-            assertThat(new SidLoss(SidConfig.defaults().withTMax(1000), 0.5).maxGeneratorSigma()).isCloseTo(80, within(1e-6));
+            assertThat(new SidLoss(SidConfigs.defaults().tMax(1000).build(), 0.5).maxGeneratorSigma()).isCloseTo(80, within(1e-6));
         }
     }
 
@@ -224,7 +227,7 @@ class SidLossTest {
             Shape shape = new Shape(2, 1, 4, 4);
             NDArray generated = manager.randomNormal(shape);
             generated.setRequiresGradient(true);
-            SidLoss loss = new SidLoss(SidConfig.defaults(), 0.5); // guidance 2 on both networks, alpha 1.2
+            SidLoss loss = new SidLoss(SidConfig.DEFAULTS, 0.5); // guidance 2 on both networks, alpha 1.2
             try (NDManager scope = manager.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray objective = loss.generatorLoss(linear(scope, 0.8f), linear(scope, 0.6f), generated,
@@ -256,9 +259,10 @@ class SidLossTest {
 
     @Test
     void emaFollowsSiDsHalfLifeWithRampUp() {
-        assertThat(HalfLifeEma.beta(0, 16, 50_000, 0.05)).isEqualTo(0.0); // the first update copies the weights
+        var beta = Ema.halfLife(50_000, 0.05, 16);
+        assertThat(beta.applyAsDouble(0)).isEqualTo(0.0); // the first update copies the weights
         // After 16,000 images the half-life is 800 images: 16 images decay the old average by 0.5^(16/800).
-        assertThat(HalfLifeEma.beta(16_000, 16, 50_000, 0.05)).isCloseTo(Math.pow(0.5, 16 / 800.0), within(1e-12));
-        assertThat(HalfLifeEma.beta(10_000_000, 16, 50_000, 0.05)).isCloseTo(Math.pow(0.5, 16 / 50_000.0), within(1e-12));
+        assertThat(beta.applyAsDouble(16_000)).isCloseTo(Math.pow(0.5, 16 / 800.0), within(1e-12));
+        assertThat(beta.applyAsDouble(10_000_000)).isCloseTo(Math.pow(0.5, 16 / 50_000.0), within(1e-12));
     }
 }

@@ -8,6 +8,10 @@ import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.diffusion.EdmLoss;
 import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.train.loop.LoopListener;
+import dev.fewstep.train.loop.Probe;
+import dev.fewstep.train.loop.TrainingLoop;
+import java.util.Map;
 import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.train.Adam;
@@ -66,18 +70,19 @@ public final class SidSpeed {
 
     static double sidIterationSeconds(Path teacherDir, DiffusionModel teacher, int batch, int iterations, double[] g) throws Exception {
         Path out = Files.createTempDirectory("sid-speed");
-        SidConfig config = SidConfig.defaults().withBatch(batch).withIterations(iterations).withIntervals(1000, 1000)
-                .withGuidance(g[0], g[1], g[2]);
+        SidConfig config = SidConfigs.defaults().batch(batch).iterations(iterations).intervals(1000, 1000).guidance(g[0], g[1], g[2]).build();
         List<Long> times = new ArrayList<>();
-        new SidDistiller(config, teacherDir, out).distill(teacher, "speed", false, new DistillListener() {
-            @Override
-            public void started(long firstIteration, long totalIterations) {}
+        try (SidDistillation method = new SidDistillation(config, teacher, new SidSetup("speed", "speed", null, null))) {
+            new TrainingLoop(out, method).run(TrainingLoop.Start.FRESH, new LoopListener() {
+                @Override
+                public void started(long firstIteration, long totalIterations) {}
 
-            @Override
-            public void iterated(long iteration, double fakeLoss, double generatorLoss, double secondsPerIteration) {
-                times.add(System.nanoTime());
-            }
-        }, IntervalProbe.NONE);
+                @Override
+                public void iterated(long iteration, Map<String, Double> metrics, double secondsPerIteration) {
+                    times.add(System.nanoTime());
+                }
+            }, Probe.NONE);
+        }
         return (times.get(times.size() - 1) - times.get(0)) / 1e9 / (times.size() - 1);
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.generate.StudentGenerator;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.nn.UNetConfig;
 import dev.fewstep.train.Adam;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SidaLossTest {
     private static final UNetConfig TINY = UNetConfig.tiny(1);
     private static final int BATCH = 3;
-    private static final SidConfig CONFIG = SidConfig.defaults().withGuidance(2, 1, 1).withAdversarial(true).withGeneratorWarmup(100);
+    private static final SidConfig CONFIG = SidConfigs.defaults().guidance(2, 1, 1).adversarial(true).generatorWarmup(100).build();
 
     private static UNet network(NDManager manager, int seed) {
         manager.getEngine().setRandomSeed(seed);
@@ -126,7 +127,7 @@ class SidaLossTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             FakeUpdate in = FakeUpdate.of(manager);
             SidLoss sid = new SidLoss(CONFIG, EdmDenoiser.SIGMA_DATA);
-            SidaLoss sida = new SidaLoss(CONFIG.withMatchingAware(true), sid);
+            SidaLoss sida = new SidaLoss(SidConfigs.defaults().guidance(2, 1, 1).adversarial(true).generatorWarmup(100).matchingAware(true).build(), sid);
             Conditioning other = prompts(manager);
 
             NDArray scaled = in.noise().mul(in.sigma().reshape(-1, 1, 1, 1));
@@ -157,7 +158,7 @@ class SidaLossTest {
     private static List<Object> generatorStep(long imagesSeen, NDManager manager, UNet teacher, UNet fakeNet, UNet generatorNet) {
         SidLoss sid = new SidLoss(CONFIG, EdmDenoiser.SIGMA_DATA);
         SidaLoss sida = new SidaLoss(CONFIG, sid);
-        OneStepGenerator generator = new OneStepGenerator(generatorNet, CONFIG.sigmaInit());
+        StudentGenerator generator = new StudentGenerator(new EdmDenoiser(generatorNet), List.of(CONFIG.loss().sigmaInit()));
         try (NDManager scope = manager.newSubManager()) {
             scope.getEngine().setRandomSeed(5);
             Shape shape = new Shape(BATCH, 1, 32, 32);
@@ -169,11 +170,11 @@ class SidaLossTest {
             EdmDenoiser teacherDenoiser = new EdmDenoiser(teacher);
 
             // The adversarial term by hand: C H W E_b[BCE(clip(D(x_t)), 1) / n_b].
-            NDArray x = generator.generate(z, c);
+            NDArray x = generator.sample(z, c);
             NDArray noisy = x.add(noise.mul(sigma.reshape(-1, 1, 1, 1)));
             float[] logits = fake.logits(noisy, sigma, c).toFloatArray();
             double crossEntropy = mean(logits, l -> softplus(-Math.max(-10, Math.min(10, l))));
-            NDArray real = new dev.fewstep.sample.Guidance(c, CONFIG.guidanceTeacher()).denoise(teacherDenoiser, noisy, sigma);
+            NDArray real = new dev.fewstep.sample.Guidance(c, CONFIG.guidance().teacher()).denoise(teacherDenoiser, noisy, sigma);
             float[] normalizer = sid.normalizer(x, real).toFloatArray();
             double adversarial = 0;
             for (float n : normalizer) {
@@ -184,7 +185,7 @@ class SidaLossTest {
             generatorNet.freezeParameters(false);
             SidLoss.Value value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                value = sida.generatorLoss(teacherDenoiser, fake, generator.generate(z, c), c, sigma, noise, imagesSeen);
+                value = sida.generatorLoss(teacherDenoiser, fake, generator.sample(z, c), c, sigma, noise, imagesSeen);
                 collector.backward(value.objective());
             }
             List<Float> gradient = new ArrayList<>();
@@ -207,7 +208,7 @@ class SidaLossTest {
             UNet fakeNet = network(manager, 2);
             UNet generatorNet = network(manager, 3);
             List<Object> early = generatorStep(0, manager, teacher, fakeNet, generatorNet);
-            List<Object> late = generatorStep(2 * CONFIG.generatorWarmupImages(), manager, teacher, fakeNet, generatorNet);
+            List<Object> late = generatorStep(2 * CONFIG.run().generatorWarmupImages(), manager, teacher, fakeNet, generatorNet);
             double sidObjective = (double) early.get(1);
             double adversarial = (double) early.get(3);
             assertThat(adversarial).isPositive();
@@ -231,15 +232,11 @@ class SidaLossTest {
     }
 
     @Test
-    void configsSavedBeforeSidaReadAsDataFree() {
-        SidConfig dataFree = SidConfig.defaults();
-        String old = dataFree.toJson().replace(",\"adversarial\":false,\"generatorWarmupImages\":0", "");
-        assertThat(old).doesNotContain("adversarial");
-        assertThat(SidConfig.fromJson(old, "old state")).isEqualTo(dataFree);
-        assertThat(dataFree.withAdversarial(true).generatorWarmupImages()).isEqualTo(SidConfig.GENERATOR_WARMUP_IMAGES);
-        assertThat(dataFree.withAdversarial(true).continues(dataFree)).isFalse();
-        // States saved before the warm-up applied to data-free runs too named it adversarialWarmupImages.
-        String sida = dataFree.withAdversarial(true).toJson().replace("generatorWarmupImages", "adversarialWarmupImages");
-        assertThat(SidConfig.fromJson(sida, "session-12 state")).isEqualTo(dataFree.withAdversarial(true));
+    void aDataFreeStateCannotContinueAsSida() {
+        SidConfig dataFree = SidConfig.DEFAULTS;
+        SidConfig sida = SidConfigs.defaults().adversarial(true).build();
+        assertThat(sida.run().generatorWarmupImages()).isEqualTo(SidConfig.SIDA_WARMUP_IMAGES);
+        assertThat(sida.differencesFrom(dataFree)).contains("sida null -> {\"matchingAware\":false}");
+        assertThat(sida.differencesFrom(SidConfigs.defaults().adversarial(true).matchingAware(true).build())).isEmpty();
     }
 }

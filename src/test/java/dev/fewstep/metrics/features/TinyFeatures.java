@@ -2,7 +2,7 @@ package dev.fewstep.metrics.features;
 
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.testing.TinyModels;
-import dev.fewstep.train.TrainingListener;
+import dev.fewstep.train.loop.LoopListener;
 import java.nio.file.Path;
 
 /** Tiny feature networks for tests, trained in a second on the {@link TinyModels} fixture patterns. */
@@ -16,6 +16,6 @@ public final class TinyFeatures {
         FeatureTrainConfig config = new FeatureTrainConfig("fashion", 40, 16, 3e-3, 5, 7, 20);
         ImageDataset train = TinyModels.data(90, 1, 1);
         ImageDataset test = TinyModels.data(30, 1, 2);
-        return new ClassifierTrainer(config, CLASSIFIER, train, test, dir).train(false, TrainingListener.NONE);
+        return new ClassifierTrainer(config, CLASSIFIER, train, test, dir).train(false, LoopListener.NONE);
     }
 }

@@ -1,26 +1,22 @@
-package dev.fewstep.distill.sid;
+package dev.fewstep.metrics;
 
-import dev.fewstep.metrics.Evaluator;
-import dev.fewstep.metrics.FrechetDistance;
-import dev.fewstep.metrics.GaussianStatistics;
-import dev.fewstep.metrics.PromptSpread;
-import dev.fewstep.metrics.ReferenceSet;
 import dev.fewstep.metrics.features.FeatureModel;
+import dev.fewstep.train.loop.Probe;
+import dev.fewstep.train.loop.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small FID with the yardstick's feature network and reference statistics ({@code dev.fewstep.metrics}): n
- * one-step samples with prompts spread evenly over the reference vocabulary ({@link PromptSpread}), the same
+ * A small FID with the yardstick's feature network and reference statistics: n samples of the model being trained with prompts spread evenly over the reference vocabulary ({@link PromptSpread}), the same
  * seeds at every probe, their feature Gaussian against the reference's ({@link FrechetDistance}). Also the mean
  * prompt score of the feature network (classifier accuracy or CLIP alignment) and its standard error over the n
  * samples, so neighbouring probes can be told apart from noise. FID is biased upwards at small n;
  * the curve is comparable with itself and with the yardstick at the same n, which {@code fid_floor} (n real
  * images against the reference) puts in scale.
  */
-public final class FidProbe implements IntervalProbe {
+public final class FidProbe implements Probe {
     /** The first sample's seed; sample i uses seed + i (as {@code fewstep generate} and the yardstick). */
     public static final long SEED = 0;
 
@@ -46,7 +42,7 @@ public final class FidProbe implements IntervalProbe {
     }
 
     @Override
-    public Map<String, Double> measure(StudentSnapshot student, long iteration) {
+    public Map<String, Double> measure(Snapshot student, long iteration) {
         if (!student.prompts().containsAll(reference.prompts())) {
             throw new IllegalArgumentException(features.name() + " measures " + features.info().dataset()
                     + ", whose prompts are not all in the student's vocabulary");

@@ -1,4 +1,4 @@
-package dev.fewstep.distill.sid;
+package dev.fewstep.train.loop;
 
 import dev.fewstep.generate.Images;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.Map;
  * probe, so successive previews are comparable), reports their pixel mean and spread and their diversity within a
  * prompt (which falls towards 0 if the generator collapses), and writes them as {@code preview.png}.
  */
-public final class SampleStatisticsProbe implements IntervalProbe {
+public final class SampleStatisticsProbe implements Probe {
     public static final String PREVIEW = "preview.png";
     private static final long SEED = 20240406L;
 
@@ -27,7 +27,7 @@ public final class SampleStatisticsProbe implements IntervalProbe {
     }
 
     @Override
-    public Map<String, Double> measure(StudentSnapshot student, long iteration) throws IOException {
+    public Map<String, Double> measure(Snapshot student, long iteration) throws IOException {
         List<String> vocabulary = student.prompts();
         int perPrompt = Math.max(2, maxImages / Math.max(1, vocabulary.size()));
         int promptCount = Math.min(vocabulary.size(), Math.max(1, maxImages / perPrompt));

@@ -1,4 +1,4 @@
-package dev.fewstep.distill.sid;
+package dev.fewstep.train.loop;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,20 +17,18 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * {@code distill-log.jsonl}: one JSON object per probe, e.g.
+ * A run's history, one JSON object per probe, e.g.
  * {@code {"iteration":200,"seconds":611.2,"fake_loss":0.21,"generator_loss":-0.003,"pixel_mean":-0.41,...,"fid":38.2}},
- * losses averaged over the iterations since the previous line. {@link #plot} draws the FID (or, without a FID
+ * metrics averaged over the iterations since the previous line. {@link #plot} draws the FID (or, without a FID
  * probe, the losses) against iterations.
  */
-public final class DistillLog {
-    public static final String FILE = "distill-log.jsonl";
-    public static final String PLOT = "fid-vs-iterations.png";
+public final class History {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
 
-    public DistillLog(Path dir) {
-        this.file = dir.resolve(FILE);
+    public History(Path file) {
+        this.file = file;
     }
 
     public Path file() {
@@ -52,7 +50,7 @@ public final class DistillLog {
                 kept.append(JSON.writeValueAsString(line)).append('\n');
             }
         }
-        Path temp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp");
+        Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         Files.writeString(temp, kept);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -68,26 +66,27 @@ public final class DistillLog {
     }
 
     /**
-     * Plots a log as a PNG: the values named "fid" against iterations if there are any, else the two losses.
+     * Plots a history as a PNG: the values named "fid" against iterations if there are any, else every value whose
+     * name ends in "loss".
      *
      * @return the metric plotted ("fid" or "losses")
      */
     public static String plot(Path logFile, Path png) throws IOException {
         if (!Files.exists(logFile)) {
-            throw new IllegalArgumentException("no distillation log at " + logFile);
+            throw new IllegalArgumentException("no training history at " + logFile);
         }
         System.setProperty("java.awt.headless", "true");
         List<Map<String, Object>> lines = read(logFile);
         boolean hasFid = lines.stream().anyMatch(l -> l.get("fid") instanceof Number);
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title(hasFid ? "FID vs distillation iterations" : "SiD losses vs iterations (no FID probe in this log)")
+                .title(hasFid ? "FID vs iterations" : "losses vs iterations (no FID probe in this history)")
                 .xAxisTitle("iteration").yAxisTitle(hasFid ? "FID" : "loss").build();
         chart.getStyler().setLegendVisible(true);
         if (hasFid) {
             addSeries(chart, lines, "fid");
         } else {
-            addSeries(chart, lines, "fake_loss");
-            addSeries(chart, lines, "generator_loss");
+            lines.stream().flatMap(line -> line.keySet().stream()).filter(key -> key.endsWith("loss")).distinct()
+                    .forEach(key -> addSeries(chart, lines, key));
         }
         Path temp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".tmp.png");
         BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -1,4 +1,4 @@
-package dev.fewstep.distill.sid;
+package dev.fewstep.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DistillLogTest {
+class HistoryTest {
     @TempDir
     Path dir;
 
@@ -26,20 +26,20 @@ class DistillLogTest {
 
     @Test
     void truncatesOnResumeAndPlotsFidWhenPresentElseLosses() throws Exception {
-        DistillLog log = new DistillLog(dir);
+        History log = new History(dir.resolve("log.jsonl"));
         log.append(line(0, null));
         log.append(line(100, null));
         log.append(line(200, null));
         log.truncateAfter(100);
-        assertThat(DistillLog.read(log.file())).hasSize(2);
-        Path png = dir.resolve(DistillLog.PLOT);
-        assertThat(DistillLog.plot(log.file(), png)).isEqualTo("losses");
+        assertThat(History.read(log.file())).hasSize(2);
+        Path png = dir.resolve("plot.png");
+        assertThat(History.plot(log.file(), png)).isEqualTo("losses");
         assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(800);
         log.append(line(200, 42.0));
         log.append(line(300, 30.5));
-        assertThat(DistillLog.plot(log.file(), png)).isEqualTo("fid");
+        assertThat(History.plot(log.file(), png)).isEqualTo("fid");
         log.truncateAfter(-1);
-        assertThat(DistillLog.read(log.file())).isEmpty();
+        assertThat(History.read(log.file())).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.diffusion.EdmLoss;
+import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.io.Tensor;
 import dev.fewstep.model.DiffusionModel;
@@ -19,13 +20,18 @@ import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.testing.TinyModels;
 import dev.fewstep.text.TextEncoder;
+import dev.fewstep.train.loop.Checkpoint;
+import dev.fewstep.train.loop.LoopListener;
+import dev.fewstep.train.loop.Probe;
+import dev.fewstep.train.loop.TrainingLoop;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TeacherTrainerTest {
+class TeacherTrainingTest {
     @TempDir
     Path dir;
 
@@ -59,12 +65,11 @@ class TeacherTrainerTest {
     @Test
     void aShortTrainingRunLowersTheLoss() throws IOException {
         Path out = dir.resolve("teacher");
-        TeacherTrainer trainer = new TeacherTrainer(config(60), DATA, out);
         double before;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            before = fixedLoss(new EdmDenoiser(UNet.create(trainer.networkConfig(), manager)), manager);
+        try (TeacherTraining training = new TeacherTraining(config(60), DATA); NDManager manager = NDManager.newBaseManager()) {
+            before = fixedLoss(new EdmDenoiser(UNet.create(training.networkConfig(), manager)), manager);
         }
-        trainer.train(false, TrainingListener.NONE);
+        train(config(60), out, false, LoopListener.NONE);
         try (DiffusionModel trained = DiffusionModel.load(out)) {
             double after = fixedLoss(trained.denoiser(), trained.manager());
             assertThat(after).isLessThan(0.8 * before);
@@ -76,29 +81,29 @@ class TeacherTrainerTest {
     @Test
     void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
         Path straight = dir.resolve("straight");
-        new TeacherTrainer(config(20), DATA, straight).train(false, TrainingListener.NONE);
+        train(config(20), straight, false, LoopListener.NONE);
         Path interrupted = dir.resolve("interrupted");
-        new TeacherTrainer(config(10), DATA, interrupted).train(false, TrainingListener.NONE);
-        new TeacherTrainer(config(20), DATA, interrupted).train(true, TrainingListener.NONE);
+        train(config(10), interrupted, false, LoopListener.NONE);
+        train(config(20), interrupted, true, LoopListener.NONE);
 
         Map<String, Tensor> a = SafeTensors.read(straight.resolve(ModelStore.WEIGHTS)).tensors();
         Map<String, Tensor> b = SafeTensors.read(interrupted.resolve(ModelStore.WEIGHTS)).tensors();
         assertThat(b).isEqualTo(a);
-        assertThat(SafeTensors.read(interrupted.resolve(TeacherTrainer.STATE)).tensors())
-                .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
+        assertThat(SafeTensors.read(interrupted.resolve(Checkpoint.STATE)).tensors())
+                .isEqualTo(SafeTensors.read(straight.resolve(Checkpoint.STATE)).tensors());
     }
 
     @Test
     void aStopRequestSavesTheStepItStoppedAtAndResumingEndsWithTheSameWeights() throws IOException {
         // What Ctrl-C does through the CLI's listener: the run ends after step 7, between checkpoints.
-        TrainingListener stopAfterSeven = new TrainingListener() {
+        LoopListener stopAfterSeven = new LoopListener() {
             private long step;
 
             @Override
             public void started(long firstStep, long totalSteps) {}
 
             @Override
-            public void stepped(long step, double loss, double stepsPerSecond) {
+            public void iterated(long step, Map<String, Double> metrics, double secondsPerIteration) {
                 this.step = step;
             }
 
@@ -108,28 +113,28 @@ class TeacherTrainerTest {
             }
         };
         Path straight = dir.resolve("straight");
-        assertThat(new TeacherTrainer(config(12), DATA, straight).train(false, TrainingListener.NONE).stopped()).isFalse();
+        assertThat(train(config(12), straight, false, LoopListener.NONE).stopped()).isFalse();
         Path stopped = dir.resolve("stopped");
-        TeacherTrainer.Result early = new TeacherTrainer(config(12), DATA, stopped).train(false, stopAfterSeven);
+        TrainingLoop.Result early = train(config(12), stopped, false, stopAfterSeven);
         assertThat(early.stopped()).isTrue();
-        assertThat(early.step()).isEqualTo(7);
+        assertThat(early.iteration()).isEqualTo(7);
         assertThat(ModelInfo.fromMetadata(SafeTensors.read(stopped.resolve(ModelStore.WEIGHTS)).metadata(), "x").step()).isEqualTo(7);
-        TeacherTrainer.Result rest = new TeacherTrainer(config(12), DATA, stopped).train(true, TrainingListener.NONE);
+        TrainingLoop.Result rest = train(config(12), stopped, true, LoopListener.NONE);
         assertThat(rest.stopped()).isFalse();
-        assertThat(rest.step()).isEqualTo(12);
-        assertThat(rest.stepsRun()).isEqualTo(5);
-        assertThat(SafeTensors.read(stopped.resolve(TeacherTrainer.STATE)).tensors())
-                .isEqualTo(SafeTensors.read(straight.resolve(TeacherTrainer.STATE)).tensors());
+        assertThat(rest.iteration()).isEqualTo(12);
+        assertThat(rest.iterationsRun()).isEqualTo(5);
+        assertThat(SafeTensors.read(stopped.resolve(Checkpoint.STATE)).tensors())
+                .isEqualTo(SafeTensors.read(straight.resolve(Checkpoint.STATE)).tensors());
     }
 
     @Test
     void aStopRequestDuringTheLastStepOrAfterTheEndIsNotAnEarlyStop() throws IOException {
-        TrainingListener alwaysStop = new TrainingListener() {
+        LoopListener alwaysStop = new LoopListener() {
             @Override
             public void started(long firstStep, long totalSteps) {}
 
             @Override
-            public void stepped(long step, double loss, double stepsPerSecond) {}
+            public void iterated(long step, Map<String, Double> metrics, double secondsPerIteration) {}
 
             @Override
             public boolean stopRequested() {
@@ -137,24 +142,61 @@ class TeacherTrainerTest {
             }
         };
         Path out = dir.resolve("one-step");
-        TeacherTrainer.Result last = new TeacherTrainer(config(1), DATA, out).train(false, alwaysStop);
+        TrainingLoop.Result last = train(config(1), out, false, alwaysStop);
         assertThat(last.stopped()).isFalse();
-        assertThat(last.step()).isEqualTo(1);
-        TeacherTrainer.Result complete = new TeacherTrainer(config(1), DATA, out).train(true, alwaysStop);
+        assertThat(last.iteration()).isEqualTo(1);
+        TrainingLoop.Result complete = train(config(1), out, true, alwaysStop);
         assertThat(complete.stopped()).isFalse();
-        assertThat(complete.step()).isEqualTo(1);
-        assertThat(complete.stepsRun()).isZero();
-        assertThat(complete.smoothedLoss()).isNaN();
+        assertThat(complete.iteration()).isEqualTo(1);
+        assertThat(complete.iterationsRun()).isZero();
+        assertThat(complete.means()).isEmpty();
     }
 
     @Test
     void trainingIntoAnExistingModelNeedsResume() throws IOException {
         Path out = dir.resolve("once");
-        new TeacherTrainer(config(10), DATA, out).train(false, TrainingListener.NONE);
+        train(config(10), out, false, LoopListener.NONE);
         Map<String, Tensor> saved = SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).tensors();
-        assertThatThrownBy(() -> new TeacherTrainer(config(10), DATA, out).train(false, TrainingListener.NONE))
+        assertThatThrownBy(() -> train(config(10), out, false, LoopListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
         assertThat(SafeTensors.read(out.resolve(ModelStore.WEIGHTS)).tensors()).isEqualTo(saved);
+    }
+
+    @Test
+    void resumeWithoutATrainingStateRefusesAndLeavesTheModelAsItWas() throws IOException {
+        Path out = dir.resolve("shipped");
+        train(config(4), out, false, LoopListener.NONE);
+        Files.delete(out.resolve(Checkpoint.STATE)); // as a shipped model folder: weights and log, no state
+        byte[] weights = Files.readAllBytes(out.resolve(ModelStore.WEIGHTS));
+        byte[] log = Files.readAllBytes(out.resolve(TeacherTraining.LOG));
+        assertThatThrownBy(() -> train(config(8), out, true, LoopListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no training state")
+                .hasMessageContaining("nothing was written");
+        assertThat(Files.readAllBytes(out.resolve(ModelStore.WEIGHTS))).isEqualTo(weights);
+        assertThat(Files.readAllBytes(out.resolve(TeacherTraining.LOG))).isEqualTo(log);
+        assertThat(out.resolve(Checkpoint.STATE)).doesNotExist();
+    }
+
+    @Test
+    void resumeRefusesAChangedBatchAndForceReplacesAModel() throws IOException {
+        Path out = dir.resolve("batch");
+        train(config(4), out, false, LoopListener.NONE);
+        TrainConfig otherBatch = new TrainConfig("synthetic", 8, 4, 1e-3, 10, 0.9, 0.1, 5, 10, 8);
+        assertThatThrownBy(() -> train(otherBatch, out, true, LoopListener.NONE))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("batch 8 -> 4");
+        try (TeacherTraining training = new TeacherTraining(otherBatch, DATA)) {
+            TrainingLoop.Result replaced = new TrainingLoop(out, training).run(TrainingLoop.Start.REPLACE, LoopListener.NONE,
+                    Probe.NONE);
+            assertThat(replaced.iteration()).isEqualTo(8);
+        }
+    }
+
+    private static TrainingLoop.Result train(TrainConfig config, Path out, boolean resume, LoopListener listener)
+            throws IOException {
+        try (TeacherTraining training = new TeacherTraining(config, DATA)) {
+            return new TrainingLoop(out, training).run(resume ? TrainingLoop.Start.RESUME : TrainingLoop.Start.FRESH,
+                    listener, Probe.NONE);
+        }
     }
 
     @Test
@@ -162,7 +204,7 @@ class TeacherTrainerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             UNet source = UNet.create(dev.fewstep.nn.UNetConfig.tiny(1), manager);
             UNet average = UNet.create(dev.fewstep.nn.UNetConfig.tiny(1), manager);
-            Ema ema = new Ema(source, average, 0.5);
+            Ema ema = new Ema(source, average, Ema.decay(0.5));
             assertThat(Weights.of(average)).isEqualTo(Weights.of(source));
             source.getParameters().values().forEach(p -> p.getArray().addi(2f));
             ema.update(1000); // beta = min(0.5, ...) = 0.5: halfway

@@ -1,0 +1,37 @@
+package dev.fewstep.model;
+
+import dev.fewstep.generate.StudentGenerator;
+import dev.fewstep.generate.TeacherGenerator;
+import dev.fewstep.io.CheckpointException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The model kinds by name. A method that ships a new kind of model registers it here once; everything that loads,
+ * lists, serves or measures models asks the kind, never the name.
+ */
+public final class ModelKinds {
+    private static final Map<String, ModelKind> KINDS = new ConcurrentHashMap<>();
+
+    static {
+        register(new ModelKind(ModelInfo.TEACHER, ModelKind.TEACHER, (info, denoiser) -> new TeacherGenerator(denoiser)));
+        register(new ModelKind(ModelInfo.SID, ModelKind.STUDENT,
+                (info, denoiser) -> new StudentGenerator(denoiser, info.sigmas())));
+    }
+
+    private ModelKinds() {}
+
+    public static void register(ModelKind kind) {
+        KINDS.put(kind.name(), kind);
+    }
+
+    /** @throws CheckpointException for a kind no method registered */
+    public static ModelKind of(String name) {
+        ModelKind kind = name == null ? null : KINDS.get(name);
+        if (kind == null) {
+            throw new CheckpointException("unknown model kind '" + name + "' (known: "
+                    + String.join(", ", new java.util.TreeSet<>(KINDS.keySet())) + ")");
+        }
+        return kind;
+    }
+}
