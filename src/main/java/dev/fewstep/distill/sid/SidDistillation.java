@@ -5,19 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.Conditioning;
-import dev.fewstep.diffusion.EdmDenoiser;
-import dev.fewstep.generate.StudentGenerator;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
-import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
-import dev.fewstep.train.Adam;
 import dev.fewstep.train.Batches;
-import dev.fewstep.train.Ema;
 import dev.fewstep.train.loop.Iteration;
 import dev.fewstep.train.loop.Means;
-import dev.fewstep.train.loop.Objective;
 import dev.fewstep.train.loop.Slot;
 import dev.fewstep.train.loop.Snapshot;
 import dev.fewstep.train.loop.TrainingMethod;
@@ -26,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
+import java.util.TreeMap;
 
 /**
  * Score identity Distillation of a teacher into a one-step generator (see {@link SidLoss}); with
@@ -34,8 +28,7 @@ import java.util.function.Supplier;
  * fake score network f_psi takes {@code fakeUpdates} Adam steps of denoising score matching on fresh, detached
  * generator samples (with SiDA also as the discriminator against training images), then (b) the generator G_theta
  * takes one Adam step on the SiD loss over another fresh batch, teacher and f_psi frozen; then the generator's weight
- * average moves. G and f_psi start as copies of the teacher (or G from a student: SiD²A); the teacher is never updated.
- * Slots: {@code generator}, {@code fake}, {@code generator_adam}, {@code fake_adam}; the average is what ships.
+ * average moves. G and f_psi start as copies of the teacher (or G from a student: SiD²A); the teacher never changes.
  */
 public final class SidDistillation implements TrainingMethod, AutoCloseable {
     public static final String LOG = "distill-log.jsonl";
@@ -47,14 +40,7 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     private final DiffusionModel teacher;
     private final SidSetup setup;
     private final NDManager manager = NDManager.newBaseManager();
-    private final UNet generatorNetwork;
-    private final UNet fakeNetwork;
-    private final UNet averageNetwork;
-    private final StudentGenerator generator;
-    private final EdmDenoiser fake;
-    private final Adam generatorAdam;
-    private final Adam fakeAdam;
-    private final Ema ema;
+    private final SidNetworks networks;
     private final SidLoss loss;
     private final SidaLoss adversarialLoss;
     private final Batches batches;
@@ -65,25 +51,8 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
         this.config = config.validated();
         this.teacher = teacher;
         this.setup = setup.checkedFor(config, teacher);
-        var shape = teacher.info().config();
-        generatorNetwork = UNet.create(shape, manager);
-        fakeNetwork = UNet.create(shape, manager);
-        averageNetwork = UNet.create(shape, manager);
-        Weights.copy(teacher.network(), generatorNetwork);
-        Weights.copy(teacher.network(), fakeNetwork);
-        // Every network is frozen except while its own loss is differentiated and stepped: PyTorch accumulates
-        // gradients on parameters until an Adam step zeroes them, so a network merely evaluated inside another's
-        // gradient collector must not require gradients.
-        generatorNetwork.freezeParameters(true);
-        fakeNetwork.freezeParameters(true);
-        averageNetwork.freezeParameters(true);
-        generator = new StudentGenerator(new EdmDenoiser(generatorNetwork), List.of(config.loss().sigmaInit()));
-        fake = new EdmDenoiser(fakeNetwork);
-        SidConfig.Optimiser o = config.optimiser();
-        generatorAdam = new Adam(generatorNetwork, manager, o.beta1(), o.beta2(), o.epsilon());
-        fakeAdam = new Adam(fakeNetwork, manager, o.beta1(), o.beta2(), o.epsilon());
-        ema = new Ema(generatorNetwork, averageNetwork, Ema.halfLife(o.emaHalfLifeImages(), o.emaRampup(), config.run().batch()));
-        loss = new SidLoss(config, fake.sigmaData());
+        networks = new SidNetworks(config, teacher, manager);
+        loss = new SidLoss(config, networks.fake.sigmaData());
         adversarialLoss = config.adversarial() ? new SidaLoss(config, loss) : null;
         batches = new Batches(teacher.info().prompts(), setup.realData());
     }
@@ -102,8 +71,7 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
 
     @Override
     public List<Slot> slots() {
-        return List.of(Slot.of("generator", generatorNetwork), Slot.of("fake", fakeNetwork),
-                Slot.of("generator_adam", generatorAdam), Slot.of("fake_adam", fakeAdam));
+        return networks.slots();
     }
 
     @Override
@@ -125,8 +93,8 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     @Override
     public void start(Path dir) {
         if (setup.initialStudent() != null) {
-            record = setup.startFromStudent(generatorNetwork, config);
-            ema.reset();
+            record = setup.startFromStudent(networks.generatorNetwork, config);
+            networks.ema.reset();
         }
     }
 
@@ -135,7 +103,7 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
         Random random = iteration.random();
         int batch = config.run().batch();
         long imagesSeen = iteration.index() * batch;
-        var shape = generatorNetwork.config();
+        var shape = networks.generatorNetwork.config();
         Shape imageShape = new Shape(batch, shape.imageChannels(), shape.imageSize(), shape.imageSize());
         Map<String, Double> metrics = new LinkedHashMap<>();
 
@@ -152,13 +120,13 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
                 NDArray real = images != null ? batches.images(scope, images) : null;
                 Conditioning mismatched = images != null && config.matchingAware()
                         ? batches.mismatchedPrompts(scope, images, random) : null;
-                NDArray generated = generator.sample(scope.randomNormal(imageShape), conditioning);
+                NDArray generated = networks.generator.sample(scope.randomNormal(imageShape), conditioning);
                 NDArray sigma = loss.sampleFakeSigma(scope, batch);
                 NDArray noise = scope.randomNormal(imageShape);
-                SidLoss.Value value = update(iteration, fakeNetwork, fakeAdam, config.optimiser().fakeLearningRate(),
+                SidLoss.Value value = iteration.update(networks.fakeNetwork, networks.fakeAdam, config.optimiser().fakeLearningRate(),
                         () -> real != null
-                                ? adversarialLoss.fakeLoss(fake, generated, real, conditioning, mismatched, sigma, noise)
-                                : loss.fakeLoss(fake, generated, conditioning, sigma, noise));
+                                ? adversarialLoss.fakeLoss(networks.fake, generated, real, conditioning, mismatched, sigma, noise)
+                                : loss.fakeLoss(networks.fake, generated, conditioning, sigma, noise));
                 fakeMeans.add(Map.of("fake_loss", value.reported(), "discriminator_bce", value.crossEntropy(),
                         "mismatched_bce", value.mismatchedCrossEntropy()));
             }
@@ -176,13 +144,13 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
                 NDArray z = scope.randomNormal(imageShape);
                 NDArray sigma = loss.sampleGeneratorSigma(scope, batch);
                 NDArray noise = scope.randomNormal(imageShape);
-                SidLoss.Value value = update(iteration, generatorNetwork, generatorAdam,
+                SidLoss.Value value = iteration.update(networks.generatorNetwork, networks.generatorAdam,
                         config.optimiser().generatorLearningRate(), () -> {
-                            NDArray generated = generator.sample(z, conditioning);
+                            NDArray generated = networks.generator.sample(z, conditioning);
                             return config.adversarial()
-                                    ? adversarialLoss.generatorLoss(teacher.denoiser(), fake, generated, conditioning,
+                                    ? adversarialLoss.generatorLoss(teacher.denoiser(), networks.fake, generated, conditioning,
                                             sigma, noise, imagesSeen)
-                                    : loss.generatorLoss(teacher.denoiser(), fake, generated, conditioning, sigma, noise);
+                                    : loss.generatorLoss(teacher.denoiser(), networks.fake, generated, conditioning, sigma, noise);
                         });
                 metrics.put("generator_loss", value.reported());
                 generatorEntropy = value.crossEntropy();
@@ -193,32 +161,19 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
             metrics.put("generator_bce", generatorEntropy);
             metrics.put("mismatched_bce", fakeMetrics.get("mismatched_bce"));
         }
-        ema.update(record.studentImages + imagesSeen);
+        networks.ema.update(record.studentImages + imagesSeen);
         return metrics;
-    }
-
-    /** An Adam step on one network only; it requires gradients just for this update. */
-    private static <L extends Objective> L update(Iteration iteration, UNet network, Adam adam, double learningRate,
-            Supplier<L> loss) {
-        network.freezeParameters(false);
-        try {
-            return iteration.update(adam, learningRate, Double.POSITIVE_INFINITY, loss);
-        } finally {
-            network.freezeParameters(true);
-        }
     }
 
     @Override
     public Map<String, Object> logged() {
-        Map<String, Object> rates = new LinkedHashMap<>();
-        rates.put("generator_lr", config.optimiser().generatorLearningRate()); // of the interval ending at this line
-        rates.put("fake_lr", config.optimiser().fakeLearningRate());
-        return rates;
+        return new TreeMap<>(Map.of("generator_lr", config.optimiser().generatorLearningRate(), // of the interval ending here
+                "fake_lr", config.optimiser().fakeLearningRate()));
     }
 
     @Override
     public UNet shipped() {
-        return averageNetwork;
+        return networks.averageNetwork;
     }
 
     @Override
@@ -233,9 +188,8 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
 
     @Override
     public Snapshot snapshot(NDManager scope) {
-        var shape = averageNetwork.config();
-        return new Snapshot(new StudentGenerator(new EdmDenoiser(averageNetwork), List.of(config.loss().sigmaInit())),
-                null, scope, teacher.info().prompts(), shape.imageChannels(), shape.imageSize());
+        var shape = networks.averageNetwork.config();
+        return new Snapshot(networks.averaged(), null, scope, teacher.info().prompts(), shape.imageChannels(), shape.imageSize());
     }
 
     @Override

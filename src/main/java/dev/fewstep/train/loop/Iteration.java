@@ -1,6 +1,7 @@
 package dev.fewstep.train.loop;
 
 import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import dev.fewstep.train.Adam;
 import java.util.Random;
@@ -54,6 +55,19 @@ public final class Iteration {
             skippedUpdates++;
         }
         return value;
+    }
+
+    /**
+     * The same for one network of several that are each frozen outside their own update: only {@code network} requires
+     * gradients while its loss is differentiated, so networks merely evaluated inside it gather none.
+     */
+    public <L extends Objective> L update(Block network, Adam adam, double learningRate, Supplier<L> loss) {
+        network.freezeParameters(false);
+        try {
+            return update(adam, learningRate, Double.POSITIVE_INFINITY, loss);
+        } finally {
+            network.freezeParameters(true);
+        }
     }
 
     /** Updates skipped in this iteration for a non-finite loss or gradient. */
