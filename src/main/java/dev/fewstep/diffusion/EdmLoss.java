@@ -2,7 +2,6 @@ package dev.fewstep.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The EDM training objective (Karras et al. 2022, Eq. 8 with Table 1's choices):
@@ -18,11 +17,12 @@ public record EdmLoss(double pMean, double pStd, double sigmaData) {
 
     /** Samples sigma for a batch: log-normal with the paper's P_mean and P_std. */
     public NDArray sampleSigma(NDManager manager, long batch) {
-        return manager.randomNormal(new Shape(batch)).mul(pStd).add(pMean).exp();
+        return NoiseLevels.logNormal(manager, batch, pMean, pStd);
     }
 
+    /** lambda(sigma), see {@link NoiseLevels#lambda}. */
     public NDArray weight(NDArray sigma) {
-        return sigma.square().add(sigmaData * sigmaData).div(sigma.mul(sigmaData).square());
+        return NoiseLevels.lambda(sigma, sigmaData);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fewstep.sample;
 
+import dev.fewstep.diffusion.NoiseLevels;
 import java.util.Arrays;
 
 /**
@@ -7,9 +8,9 @@ import java.util.Arrays;
  * N is the number of steps.
  */
 public record Schedule(double[] sigmas) {
-    public static final double SIGMA_MIN = 0.002;
-    public static final double SIGMA_MAX = 80;
-    public static final double RHO = 7;
+    public static final double SIGMA_MIN = NoiseLevels.SIGMA_MIN;
+    public static final double SIGMA_MAX = NoiseLevels.SIGMA_MAX;
+    public static final double RHO = NoiseLevels.RHO;
 
     public Schedule {
         if (sigmas.length < 2 || sigmas[sigmas.length - 1] != 0) {
@@ -17,15 +18,15 @@ public record Schedule(double[] sigmas) {
         }
     }
 
-    /** Karras et al. 2022, Eq. 5: sigma_i = (smax^(1/rho) + i/(N-1) (smin^(1/rho) - smax^(1/rho)))^rho. */
+    /**
+     * Karras et al. 2022, Eq. 5: sigma_i = (smax^(1/rho) + i/(N-1) (smin^(1/rho) - smax^(1/rho)))^rho for
+     * i < N, then sigma_N = 0 ({@link NoiseLevels#karrasLevel}).
+     */
     public static Schedule karras(int steps, double sigmaMin, double sigmaMax, double rho) {
         requirePositive(steps);
         double[] s = new double[steps + 1];
-        double maxRoot = Math.pow(sigmaMax, 1 / rho);
-        double minRoot = Math.pow(sigmaMin, 1 / rho);
         for (int i = 0; i < steps; i++) {
-            double fraction = steps == 1 ? 0 : (double) i / (steps - 1);
-            s[i] = Math.pow(maxRoot + fraction * (minRoot - maxRoot), rho);
+            s[i] = NoiseLevels.karrasLevel(i, steps, sigmaMin, sigmaMax, rho);
         }
         return new Schedule(s);
     }

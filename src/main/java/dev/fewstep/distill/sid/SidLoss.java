@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fewstep.diffusion.Conditioning;
 import dev.fewstep.diffusion.Denoiser;
+import dev.fewstep.diffusion.NoiseLevels;
 import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.sample.Guidance;
 import dev.fewstep.train.loop.Objective;
@@ -41,10 +42,10 @@ import dev.fewstep.train.loop.Objective;
  * for logs are per-pixel means (readable across image sizes); only the backward objective carries the scale.
  */
 public final class SidLoss {
-    /** The Karras et al. (2022) schedule SiD's code draws sigma_t from: sigma_min, sigma_max, rho. */
-    public static final double SIGMA_MIN = 0.002;
-    public static final double SIGMA_MAX = 80;
-    public static final double RHO = 7;
+    /** The Karras et al. (2022) schedule SiD's code draws sigma_t from: EDM's, the teacher's training range. */
+    public static final double SIGMA_MIN = NoiseLevels.SIGMA_MIN;
+    public static final double SIGMA_MAX = NoiseLevels.SIGMA_MAX;
+    public static final double RHO = NoiseLevels.RHO;
     /** omega(t)'s denominator is clipped below at this (as in the code), so a perfect sample cannot divide by 0. */
     public static final double MIN_NORMALIZER = 1e-5;
 
@@ -74,26 +75,22 @@ public final class SidLoss {
     }
 
     /**
-     * sigma_t for the generator loss: t ~ U(0, t_max / 1000), sigma_t = (sigma_max^(1/rho) + (1 - t)
-     * (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho. t = 0 is sigma_min; t_max = 800 reaches ~24.3.
+     * sigma_t for the generator loss: t ~ U(0, t_max / 1000) on the Karras curve ({@link NoiseLevels#karrasAtTime}),
+     * so t = 0 is sigma_min and t_max = 800 reaches ~24.4.
      */
     public NDArray sampleGeneratorSigma(NDManager manager, long batch) {
-        double minInv = Math.pow(SIGMA_MIN, 1 / RHO);
-        double maxInv = Math.pow(SIGMA_MAX, 1 / RHO);
         NDArray t = manager.randomUniform(0f, (float) (config.loss().tMax() / 1000.0), new Shape(batch));
-        return t.neg().add(1f).mul((float) (minInv - maxInv)).add((float) maxInv).pow((float) RHO);
+        return NoiseLevels.karrasAtTime(t);
     }
 
-    /** sigma for the fake network's denoising score matching: the EDM log-normal. */
+    /** sigma for the fake network's denoising score matching: the EDM log-normal ({@link NoiseLevels#logNormal}). */
     public NDArray sampleFakeSigma(NDManager manager, long batch) {
-        return manager.randomNormal(new Shape(batch)).mul((float) config.loss().pStd()).add((float) config.loss().pMean()).exp();
+        return NoiseLevels.logNormalFloat32(manager, batch, config.loss().pMean(), config.loss().pStd());
     }
 
     /** The largest sigma_t the generator loss can draw. */
     public double maxGeneratorSigma() {
-        double minInv = Math.pow(SIGMA_MIN, 1 / RHO);
-        double maxInv = Math.pow(SIGMA_MAX, 1 / RHO);
-        return Math.pow(maxInv + (1 - config.loss().tMax() / 1000.0) * (minInv - maxInv), RHO);
+        return NoiseLevels.karrasAtTime(config.loss().tMax() / 1000.0);
     }
 
     /**
@@ -112,7 +109,7 @@ public final class SidLoss {
 
     /** lambda(sigma) = (sigma^2 + sigma_d^2) / (sigma sigma_d)^2, the EDM loss weight, (B). */
     NDArray scoreMatchingWeight(NDArray sigma) {
-        return sigma.square().add((float) (sigmaData * sigmaData)).div(sigma.mul((float) sigmaData).square());
+        return NoiseLevels.lambdaFloat32(sigma, sigmaData);
     }
 
     /** lambda(sigma) ||denoised - target||^2 summed over pixels, mean over the batch, times the fake loss scale. */
