@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Measure a teacher under every sampler at several NFE budgets, and every "
@@ -28,8 +29,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "teacher model name or folder")
     String model;
 
-    @Option(names = "--n", description = "samples per row (default: ${DEFAULT-VALUE})", defaultValue = "1000")
-    int n;
+    @Mixin
+    EvalOptions protocol;
 
     @Option(names = "--samplers", split = ",", description = "samplers to run (default: all: euler,heun,ddim,dpmpp2m)")
     List<String> samplers;
@@ -40,27 +41,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cfg", description = "classifier-free guidance scale w for every row (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
     double cfg;
 
-    @Option(names = "--seed", description = "sample i uses seed K + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
-    long seed;
-
-    @Option(names = "--features", description = "feature network (default: the one of the model's dataset)")
-    String featuresName;
-
     @Option(names = "--no-distilled", description = "skip the distilled models of the teacher's dataset")
     boolean noDistilled;
 
     @Option(names = "--out", description = "results folder (default: ${DEFAULT-VALUE})", defaultValue = "bench/results")
     Path out;
 
-    @Option(names = "--chunk", description = "prompts per generation call; memory grows with it (default: ${DEFAULT-VALUE})",
-            defaultValue = "" + EvalSettings.DEFAULT_CHUNK)
-    int chunk;
-
     @Override
     public Integer call() throws Exception {
         List<Benchmark.Point> grid = Benchmark.grid(samplers == null ? Sampler.NAMES : samplers,
                 nfes == null ? Benchmark.DEFAULT_NFE : nfes);
-        EvalSettings base = new EvalSettings(grid.get(0).sampler(), grid.get(0).steps(), cfg, n, seed, chunk);
+        EvalSettings base = new EvalSettings(grid.get(0).sampler(), grid.get(0).steps(), cfg, protocol.n, protocol.seed,
+                protocol.chunk);
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel teacher = DiffusionModel.load(modelDir)) {
             if (!teacher.kind().isTeacher()) {
@@ -68,15 +60,15 @@ final class BenchCommand implements Callable<Integer> {
                         + "models are added as rows of their own)");
             }
             List<String> distilled = noDistilled ? List.of() : distilled(teacher.info().dataset());
-            Path featuresDir = EvalCommand.featuresDir(featuresName, teacher.info().dataset());
+            Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
                 String date = LocalDate.now().toString();
                 System.out.printf(Locale.ROOT, "bench %s: %d rows of %d samples, seed %d, cfg %.2f, features %s%n",
-                        teacher.name(), grid.size() + distilled.size(), n, seed, cfg, features.name());
+                        teacher.name(), grid.size() + distilled.size(), protocol.n, protocol.seed, cfg, features.name());
                 Benchmark.Report report = Benchmark.run(teacher, grid, distilled,
                         name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, base, date, new BarListener());
-                String stem = freeStem(out, teacher.name() + "-" + date + "-n" + n);
+                String stem = freeStem(out, teacher.name() + "-" + date + "-n" + protocol.n);
                 Path json = out.resolve(stem + ".json");
                 Path png = out.resolve(stem + "-fid.png");
                 Benchmark.writeJson(report, json);
@@ -125,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public LongConsumer rowStarted(String label, int index, int total) {
             bar = new Progress(String.format(Locale.ROOT, "%d/%d %s", index + 1, total, label));
-            bar.started(0, n);
+            bar.started(0, protocol.n);
             return done -> bar.step(done);
         }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", description = "Measure a model: FID (with its real-vs-real floor), precision, recall and "
@@ -22,37 +23,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model name or folder")
     String model;
 
-    @Option(names = "--sampler", description = "euler, heun, ddim or dpmpp2m (default: ${DEFAULT-VALUE})", defaultValue = "heun")
-    String sampler;
+    @Mixin
+    BudgetOptions budget;
 
-    @Option(names = "--steps", description = "sampler steps (default: ${DEFAULT-VALUE})", defaultValue = "18")
-    int steps;
-
-    @Option(names = "--cfg", description = "classifier-free guidance scale w (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
-    double cfg;
-
-    @Option(names = "--n", description = "number of samples, prompts spread evenly (default: ${DEFAULT-VALUE})", defaultValue = "1000")
-    int n;
-
-    @Option(names = "--seed", description = "sample i uses seed K + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
-    long seed;
-
-    @Option(names = "--features", description = "feature network (default: the one of the model's dataset)")
-    String featuresName;
-
-    @Option(names = "--chunk", description = "prompts per generation call; memory grows with it (default: ${DEFAULT-VALUE})",
-            defaultValue = "" + EvalSettings.DEFAULT_CHUNK)
-    int chunk;
+    @Mixin
+    EvalOptions protocol;
 
     @Option(names = "--json", description = "also print the result as one JSON object on the last line")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        EvalSettings settings = new EvalSettings(sampler, steps, cfg, n, seed, chunk);
+        EvalSettings settings = new EvalSettings(budget.sampler, budget.steps, budget.cfg, protocol.n, protocol.seed,
+                protocol.chunk);
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel loaded = DiffusionModel.load(modelDir)) {
-            Path featuresDir = featuresDir(featuresName, loaded.info().dataset());
+            Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);
             }
@@ -65,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
         Evaluator evaluator = evaluator(features, featuresDir);
         EvalResult result;
         try (Progress progress = new Progress("eval")) {
-            progress.started(0, n);
+            progress.started(0, protocol.n);
             result = evaluator.evaluate(loaded, settings, progress::step);
         }
         print(result);

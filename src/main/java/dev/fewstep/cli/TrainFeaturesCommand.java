@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-features", description = "Train the feature network that eval measures with: "
@@ -30,8 +31,8 @@ final class TrainFeaturesCommand implements Callable<Integer> {
     @Option(names = "--kind", required = true, description = "fashion (classifier) or emoji-clip (image-text encoder)")
     String kind;
 
-    @Option(names = "--out", required = true, description = "folder to write, e.g. models/fashion-features")
-    Path out;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--steps", description = "optimizer steps (default: 940 for fashion, 1200 for emoji-clip)")
     Integer steps;
@@ -41,15 +42,6 @@ final class TrainFeaturesCommand implements Callable<Integer> {
 
     @Option(names = "--lr", description = "peak learning rate (default: 2e-3 for fashion, 1e-3 for emoji-clip)")
     Double learningRate;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
-    long seed;
-
-    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})", defaultValue = "200")
-    int checkpointEvery;
-
-    @Option(names = "--resume", description = "continue from the checkpoint in --out")
-    boolean resume;
 
     @Option(names = "--data-dir", description = "read the dataset from this folder instead of the installed one")
     Path dataDir;
@@ -64,26 +56,26 @@ final class TrainFeaturesCommand implements Callable<Integer> {
                 ImageDataset train = FashionMnist.train(dataDir);
                 ImageDataset test = FashionMnist.test(dataDir);
                 trainer = new ClassifierTrainer(config, ClassifierTrainer.fashionEncoder(train.channels(), train.size()),
-                        train, test, out);
+                        train, test, run.out);
                 what = String.format("classifier on %d Fashion-MNIST training images (test: %d)", train.count(), test.count());
             }
             case "emoji-clip" -> {
                 FeatureTrainConfig config = configure(EMOJI_CLIP);
                 ImageDataset emoji = DataStore.train("emoji", dataDir);
                 trainer = new ClipTrainer(config, ClipTrainer.emojiEncoder(emoji.channels(), emoji.size()),
-                        ClipTrainer.EMOJI_EMBEDDING_DIM, emoji, out);
+                        ClipTrainer.EMOJI_EMBEDDING_DIM, emoji, run.out);
                 what = String.format("image-text encoder on %d emoji images of %d names", emoji.count(), emoji.prompts().size());
             }
             default -> throw new IllegalArgumentException("unknown --kind '" + kind + "' (choose fashion or emoji-clip)");
         }
-        System.out.printf("training %s into %s%n", what, out);
+        System.out.printf("training %s into %s%n", what, run.out);
         long start = System.nanoTime();
         FeatureInfo trained;
         try (Progress progress = new Progress("train-features")) {
-            trained = trainer.train(resume, progress);
+            trained = trainer.train(run.start(), progress);
         }
         System.out.printf("done in %.1f s this run; wrote %s%n", (System.nanoTime() - start) / 1e9,
-                out.resolve(FeatureModel.WEIGHTS));
+                run.out.resolve(FeatureModel.WEIGHTS));
         new java.util.TreeMap<>(trained.extra()).forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
         if (dataDir == null) {
             describeReference();
@@ -93,8 +85,8 @@ final class TrainFeaturesCommand implements Callable<Integer> {
 
     /** Caches the real-data features that eval measures against, and prints the floors they give. */
     private void describeReference() throws java.io.IOException {
-        try (FeatureModel features = FeatureModel.load(out)) {
-            Evaluator evaluator = EvalCommand.evaluator(features, out);
+        try (FeatureModel features = FeatureModel.load(run.out)) {
+            Evaluator evaluator = EvalCommand.evaluator(features, run.out);
             ReferenceSet reference = evaluator.reference();
             System.out.printf(Locale.ROOT, "reference: %s; %s on real reference images: %.4f%n", reference.description(),
                     features.scoreName(), reference.referenceScore());
@@ -111,6 +103,6 @@ final class TrainFeaturesCommand implements Callable<Integer> {
     private FeatureTrainConfig configure(FeatureTrainConfig defaults) {
         return new FeatureTrainConfig(defaults.kind(), steps == null ? defaults.steps() : steps,
                 batch == null ? defaults.batch() : batch, learningRate == null ? defaults.learningRate() : learningRate,
-                Math.min(defaults.warmupSteps(), steps == null ? defaults.steps() : steps), seed, checkpointEvery);
+                Math.min(defaults.warmupSteps(), steps == null ? defaults.steps() : steps), run.seed, run.checkpointEvery);
     }
 }

@@ -1,7 +1,6 @@
 package dev.fewstep.sample;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 
 /**
@@ -14,13 +13,11 @@ public final class DdimSampler implements Sampler {
 
     @Override
     public Sample sample(Denoiser denoiser, NDArray noise, Schedule schedule, Guidance guidance) {
-        NDManager manager = noise.getManager();
-        long batch = noise.getShape().get(0);
         NDArray x = noise.mul(schedule.sigma(0));
         for (int i = 0; i < schedule.steps(); i++) {
             double sigma = schedule.sigma(i);
             double next = schedule.sigma(i + 1);
-            NDArray predictedData = guidance.denoise(denoiser, x, Sigmas.full(manager, batch, sigma));
+            NDArray predictedData = guidance.denoise(denoiser, x, sigma);
             NDArray predictedNoise = x.sub(predictedData).div(sigma);
             x = predictedData.add(predictedNoise.mul(next));
         }

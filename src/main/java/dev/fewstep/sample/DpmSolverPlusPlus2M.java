@@ -1,7 +1,6 @@
 package dev.fewstep.sample;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 
 /**
@@ -21,14 +20,12 @@ public final class DpmSolverPlusPlus2M implements Sampler {
 
     @Override
     public Sample sample(Denoiser denoiser, NDArray noise, Schedule schedule, Guidance guidance) {
-        NDManager manager = noise.getManager();
-        long batch = noise.getShape().get(0);
         NDArray x = noise.mul(schedule.sigma(0));
         NDArray previousDenoised = null;
         for (int i = 0; i < schedule.steps(); i++) {
             double sigma = schedule.sigma(i);
             double next = schedule.sigma(i + 1);
-            NDArray denoised = guidance.denoise(denoiser, x, Sigmas.full(manager, batch, sigma));
+            NDArray denoised = guidance.denoise(denoiser, x, sigma);
             if (next == 0) {
                 x = denoised; // the ODE's end point: the limit of the update as sigma' -> 0
             } else {

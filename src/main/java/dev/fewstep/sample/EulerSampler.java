@@ -1,7 +1,6 @@
 package dev.fewstep.sample;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 
 /** First-order Euler steps on the probability-flow ODE (Karras et al. 2022, Eq. 4 with s = 1). */
@@ -9,13 +8,11 @@ public final class EulerSampler implements Sampler {
 
     @Override
     public Sample sample(Denoiser denoiser, NDArray noise, Schedule schedule, Guidance guidance) {
-        NDManager manager = noise.getManager();
-        long batch = noise.getShape().get(0);
         NDArray x = noise.mul(schedule.sigma(0));
         for (int i = 0; i < schedule.steps(); i++) {
             double sigma = schedule.sigma(i);
             double next = schedule.sigma(i + 1);
-            NDArray denoised = guidance.denoise(denoiser, x, Sigmas.full(manager, batch, sigma));
+            NDArray denoised = guidance.denoise(denoiser, x, sigma);
             NDArray slope = x.sub(denoised).div(sigma);
             x = x.add(slope.mul(next - sigma));
         }

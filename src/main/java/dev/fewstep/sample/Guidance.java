@@ -21,6 +21,11 @@ public record Guidance(Conditioning conditioning, double scale) {
         return new Guidance(conditioning, 1.0);
     }
 
+    /** D_w(x; sigma) with one noise level for the whole batch, as samplers evaluate it. */
+    public NDArray denoise(Denoiser denoiser, NDArray x, double sigma) {
+        return denoise(denoiser, x, Sigmas.full(x.getManager(), x.getShape().get(0), sigma));
+    }
+
     public NDArray denoise(Denoiser denoiser, NDArray x, NDArray sigma) {
         if (scale == 1.0) {
             return denoiser.denoise(x, sigma, conditioning);

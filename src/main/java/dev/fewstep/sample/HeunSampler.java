@@ -1,7 +1,6 @@
 package dev.fewstep.sample;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 
 /**
@@ -13,21 +12,19 @@ public final class HeunSampler implements Sampler {
 
     @Override
     public Sample sample(Denoiser denoiser, NDArray noise, Schedule schedule, Guidance guidance) {
-        NDManager manager = noise.getManager();
-        long batch = noise.getShape().get(0);
         NDArray x = noise.mul(schedule.sigma(0));
         int nfe = 0;
         for (int i = 0; i < schedule.steps(); i++) {
             double sigma = schedule.sigma(i);
             double next = schedule.sigma(i + 1);
-            NDArray slope = x.sub(guidance.denoise(denoiser, x, Sigmas.full(manager, batch, sigma))).div(sigma);
+            NDArray slope = x.sub(guidance.denoise(denoiser, x, sigma)).div(sigma);
             nfe++;
             NDArray euler = x.add(slope.mul(next - sigma));
             if (next == 0) {
                 x = euler;
             } else {
                 NDArray slopeNext =
-                        euler.sub(guidance.denoise(denoiser, euler, Sigmas.full(manager, batch, next))).div(next);
+                        euler.sub(guidance.denoise(denoiser, euler, next)).div(next);
                 nfe++;
                 x = x.add(slope.add(slopeNext).mul(0.5 * (next - sigma)));
             }

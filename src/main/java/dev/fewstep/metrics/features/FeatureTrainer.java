@@ -14,6 +14,7 @@ import dev.fewstep.model.Weights;
 import dev.fewstep.train.Adam;
 import dev.fewstep.train.DivergedException;
 import dev.fewstep.train.loop.LoopListener;
+import dev.fewstep.train.loop.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,11 @@ public abstract class FeatureTrainer {
     protected abstract Map<String, String> evaluate(FeatureNetwork network);
 
     /** Trains to {@code config.steps()} and returns the final metadata (measurements included). */
-    public FeatureInfo train(boolean resume, LoopListener listener) throws IOException {
+    public FeatureInfo train(TrainingLoop.Start start, LoopListener listener) throws IOException {
+        boolean resume = start == TrainingLoop.Start.RESUME;
+        if (resume && !Files.exists(outDir.resolve(STATE))) {
+            throw new IllegalArgumentException(outDir + " has no training state (" + STATE + ") to resume; nothing was written");
+        }
         Files.createDirectories(outDir);
         FeatureInfo info = info();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -60,13 +65,13 @@ public abstract class FeatureTrainer {
             Adam adam = new Adam(network, manager, 0.9, 0.999, 1e-8);
             long step = 0;
             double seconds = 0;
-            if (resume && Files.exists(outDir.resolve(STATE))) {
+            if (resume) {
                 Map<String, String> meta = restore(network, adam, info);
                 step = Long.parseLong(meta.get("step"));
                 seconds = Double.parseDouble(meta.get("train_seconds"));
-            } else if (!resume && Files.exists(outDir.resolve(FeatureModel.WEIGHTS))) {
+            } else if (start == TrainingLoop.Start.FRESH && Files.exists(outDir.resolve(FeatureModel.WEIGHTS))) {
                 throw new IllegalArgumentException(outDir + " already holds a feature network; pass --resume to continue it, "
-                        + "or choose another --out");
+                        + "--force to replace it, or choose another --out");
             }
             listener.started(step, config.steps());
             long runStart = System.nanoTime();

@@ -31,7 +31,7 @@ public final class Checkpoint {
         Map<String, String> metadata = new HashMap<>(info.toMetadata());
         metadata.put("iteration", Long.toString(iteration));
         metadata.put("seconds", Double.toString(seconds));
-        method.slots().forEach(slot -> metadata.putAll(slot.metadata()));
+        method.slots().forEach(slot -> metadata.putAll(slot.metadata().get()));
         SafeTensors.write(dir.resolve(STATE), Slot.prefixed(method.slots()), metadata);
         DiffusionModel.save(dir, method.shipped(), info);
     }
@@ -48,7 +48,7 @@ public final class Checkpoint {
         }
         method.continueFrom(saved, metadata);
         for (Slot slot : method.slots()) {
-            slot.restore(Slot.of(state.tensors(), slot), metadata);
+            slot.restore().accept(Slot.of(state.tensors(), slot), metadata);
         }
         Path weights = dir.resolve(ModelStore.WEIGHTS);
         Weights.load(method.shipped(), SafeTensors.read(weights).tensors(), weights.toString());

@@ -42,7 +42,7 @@ class ImageTextEncoderTest {
         ImageDataset data = colours();
         FeatureTrainConfig config = new FeatureTrainConfig("emoji-clip", 12, 4, 2e-3, 3, 5, 100);
         EncoderConfig tiny = new EncoderConfig(3, 32, new int[] {8, 16}, 16, 4);
-        FeatureInfo trained = new ClipTrainer(config, tiny, 8, data, dir).train(false, LoopListener.NONE);
+        FeatureInfo trained = new ClipTrainer(config, tiny, 8, data, dir).train(dev.fewstep.train.loop.TrainingLoop.Start.FRESH, LoopListener.NONE);
         long heldOut = data.prompts().stream().filter(HeldOutNames::isHeldOut).count();
         assertThat(trained.extra().get("heldout_names")).isEqualTo(Long.toString(heldOut));
         assertThat(trained.extra()).containsKeys("heldout_top1", "heldout_top5", "logit_scale");

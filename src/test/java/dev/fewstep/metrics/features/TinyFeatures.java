@@ -16,6 +16,6 @@ public final class TinyFeatures {
         FeatureTrainConfig config = new FeatureTrainConfig("fashion", 40, 16, 3e-3, 5, 7, 20);
         ImageDataset train = TinyModels.data(90, 1, 1);
         ImageDataset test = TinyModels.data(30, 1, 2);
-        return new ClassifierTrainer(config, CLASSIFIER, train, test, dir).train(false, LoopListener.NONE);
+        return new ClassifierTrainer(config, CLASSIFIER, train, test, dir).train(dev.fewstep.train.loop.TrainingLoop.Start.FRESH, LoopListener.NONE);
     }
 }
