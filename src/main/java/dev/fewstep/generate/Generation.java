@@ -70,8 +70,8 @@ public final class Generation {
     /**
      * One network evaluation (Euler, one step) on as many images as {@code request} asks for and with its guidance,
      * so at the batch shape the request's evaluations will have. PyTorch's first call at a shape sets up its kernels
-     * and memory pools, which would otherwise be charged to the request: for 64 one-step Fashion images, measured,
-     * 1.03 s for the first call after a warm-up on one image against 0.59-0.63 s for the next ones. Callers that
+     * and memory pools, which would otherwise be charged to the request (the first call at a new shape takes visibly
+     * longer than the next ones; docs/lab/yardstick.md). Callers that
      * report images/s run this first and report its seconds on their own.
      */
     public static Result warmUp(DiffusionModel model, GenerateRequest request) {
@@ -95,7 +95,7 @@ public final class Generation {
      * Counts evaluations and runs each one in its own {@link NDManager} scope: the inputs join the scope for the
      * call (operations put their results in the first operand's manager), so the network's activations are freed
      * on return and only the output moves back to the caller's manager. Without it a call's memory grows with
-     * prompts x NFE (8 prompts at 12 NFE with guidance peaked at 5.1 GB on the fashion teacher; scoped: 1.1 GB).
+     * prompts x NFE instead of staying at one evaluation's activations.
      */
     private static Denoiser counting(Denoiser denoiser, IntConsumer onEvaluation) {
         return new Denoiser() {

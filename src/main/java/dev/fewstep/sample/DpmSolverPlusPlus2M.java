@@ -11,10 +11,8 @@ import dev.fewstep.diffusion.Denoiser;
  *
  * <p>It runs on the Karras schedule like k-diffusion's {@code sample_dpmpp_2m}: the last evaluation is at sigma_min,
  * where the denoiser nearly returns its input, so 2 steps give the 1-step image. The paper's discretisation (N
- * evaluations above sigma_min, the solver stopping at sigma_min) was measured against it on the fashion teacher
- * (cfg 2, n = 1000, same seeds; models/README.md): FID 22.3 / 11.5 / 5.00 at 2 / 4 / 8 NFE with a first-order last
- * step, 39.1 / 14.6 at 2 / 4 with the second-order one, against 10.6 / 4.80 at 4 / 8 here (2 NFE: 34.9 at
- * n = 5000); better only at 2 NFE.
+ * evaluations above sigma_min, the solver stopping at sigma_min) scored worse on the fashion teacher at 4 and 8 NFE
+ * and better only at 2 (docs/lab/teacher.md).
  */
 public final class DpmSolverPlusPlus2M implements Sampler {
 
