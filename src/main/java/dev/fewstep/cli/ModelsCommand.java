@@ -1,13 +1,15 @@
 package dev.fewstep.cli;
 
 import dev.fewstep.io.SafeTensors;
+import dev.fewstep.model.ModelCheck;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "models", description = "List the models in the models folder with their metadata.")
+@Command(name = "models", description = "List the models in the models folder with their metadata; flag the unusable ones.")
 final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -16,10 +18,16 @@ final class ModelsCommand implements Callable<Integer> {
             System.out.println("no models in " + ModelStore.root().toAbsolutePath());
         }
         for (String name : names) {
-            Path file = ModelStore.root().resolve(name).resolve(ModelStore.WEIGHTS);
+            Path dir = ModelStore.root().resolve(name);
+            Optional<String> problem = ModelCheck.problem(dir);
+            if (problem.isPresent()) {
+                System.out.printf("%s%n  UNUSABLE: %s%n", name, problem.get());
+                continue;
+            }
+            Path file = dir.resolve(ModelStore.WEIGHTS);
             ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-            System.out.printf("%s%n  kind: %s, dataset: %s, step: %d, prompts: %d%n  network: %s%n", name, info.kind(),
-                    info.dataset(), info.step(), info.prompts().size(), info.config());
+            System.out.printf("%s%n  kind: %s (%s), dataset: %s, step: %d, prompts: %d%n  network: %s%n", name, info.kind(),
+                    info.modelKind().role(), info.dataset(), info.step(), info.prompts().size(), info.config());
             info.extra().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
         }
         return 0;

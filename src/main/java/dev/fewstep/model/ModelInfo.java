@@ -68,7 +68,7 @@ public record ModelInfo(
             return new ModelInfo(
                     m.get("kind"),
                     m.get("dataset"),
-                    JSON.readValue(m.get("config"), UNetConfig.class),
+                    JSON.readValue(m.get("config"), UNetConfig.class).validated(),
                     Long.parseLong(m.get("step")),
                     JSON.readValue(m.get("prompts"), new TypeReference<List<String>>() {}),
                     sigmas(m),

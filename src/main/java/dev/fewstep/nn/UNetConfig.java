@@ -28,6 +28,36 @@ public record UNetConfig(
         int contextTokens,
         int contextDim) {
 
+    /**
+     * Refuses shapes no model of this toolkit has, before any memory is allocated for them: a file asking for
+     * {@code baseChannels} 100000 would otherwise make the engine try to allocate tens of gigabytes.
+     *
+     * @throws IllegalArgumentException naming every field out of range
+     */
+    public UNetConfig validated() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        if (imageChannels < 1 || imageChannels > 4) errors.add("imageChannels " + imageChannels + " (1 to 4)");
+        if (imageSize < 8 || imageSize > 256 || Integer.bitCount(imageSize) != 1) errors.add("imageSize " + imageSize + " (a power of 2 from 8 to 256)");
+        if (baseChannels < 8 || baseChannels > 512 || baseChannels % 8 != 0) errors.add("baseChannels " + baseChannels + " (a multiple of 8 up to 512)");
+        if (channelMultipliers == null || channelMultipliers.length < 1 || channelMultipliers.length > 5
+                || Arrays.stream(channelMultipliers).anyMatch(m -> m < 1 || m > 8)
+                || imageSize >> (channelMultipliers.length - 1) < 4) {
+            errors.add("channelMultipliers " + Arrays.toString(channelMultipliers) + " (1 to 5 levels of 1 to 8, at least 4 pixels at the lowest)");
+        }
+        if (resBlocksPerLevel < 1 || resBlocksPerLevel > 4) errors.add("resBlocksPerLevel " + resBlocksPerLevel + " (1 to 4)");
+        if (attentionResolutions == null || Arrays.stream(attentionResolutions).anyMatch(r -> r < 1 || r > imageSize)) {
+            errors.add("attentionResolutions " + Arrays.toString(attentionResolutions) + " (sides of the feature maps)");
+        }
+        if (heads < 1 || heads > 16 || baseChannels % heads != 0) errors.add("heads " + heads + " (1 to 16, dividing baseChannels)");
+        if (textDim < 1 || textDim > 4096) errors.add("textDim " + textDim + " (1 to 4096)");
+        if (contextTokens < 1 || contextTokens > 64) errors.add("contextTokens " + contextTokens + " (1 to 64)");
+        if (contextDim < 1 || contextDim > 1024) errors.add("contextDim " + contextDim + " (1 to 1024)");
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("a network config out of range: " + String.join(", ", errors));
+        }
+        return this;
+    }
+
     /** The default for 32x32 images on two CPU cores. */
     public static UNetConfig small(int imageChannels) {
         return new UNetConfig(imageChannels, 32, 32, new int[] {1, 2, 2}, 1, new int[] {16, 8}, 2, 384, 4, 64);

@@ -3,6 +3,7 @@ package dev.fewstep.serve;
 import dev.fewstep.generate.InvalidRequestException;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelCheck;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
 import java.io.IOException;
@@ -73,9 +74,9 @@ public final class ModelRegistry implements AutoCloseable {
         return list().stream().filter(entry -> entry.name().equals(name)).findFirst();
     }
 
-    /** How many models the folder holds, without reading any file: cheap enough for health checks. */
+    /** How many usable models the folder holds, as {@link #list()} shows them (files are read once per version). */
     public int count() {
-        return folderNames().size();
+        return list().size();
     }
 
     public boolean isLoaded(String name) {
@@ -120,6 +121,10 @@ public final class ModelRegistry implements AutoCloseable {
                     ? "unknown model '" + name + "': no models are installed on this server"
                     : "unknown model '" + name + "' (available: " + String.join(", ", names) + ")");
         }
+        if (readInfo(name).isEmpty() && !isLoaded(name)) {
+            throw new InvalidRequestException("model", "model '" + name + "' cannot be loaded (its file is broken; see the"
+                    + " server log); available: " + String.join(", ", list().stream().map(Entry::name).toList()));
+        }
         return slots.computeIfAbsent(name, ModelSlot::new).get();
     }
 
@@ -150,10 +155,16 @@ public final class ModelRegistry implements AutoCloseable {
             long size = Files.size(file);
             CachedInfo cached = infos.get(name);
             if (cached != null && cached.modified().equals(modified) && cached.size() == size) {
-                return Optional.of(cached.info());
+                return Optional.ofNullable(cached.info());
+            }
+            Optional<String> problem = ModelCheck.problem(root.resolve(name));
+            if (problem.isPresent()) {
+                // Remembered like a good file, so a broken model is tried (and warned about) once per version.
+                infos.put(name, new CachedInfo(modified, size, null));
+                LOG.warn("skipping model {}: {}", name, problem.get());
+                return Optional.empty();
             }
             ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-            info.modelKind(); // a kind no method registered cannot be served
             infos.put(name, new CachedInfo(modified, size, info));
             return Optional.of(info);
         } catch (IOException | RuntimeException e) {
