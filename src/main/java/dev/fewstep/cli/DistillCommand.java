@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "distill", description = "Distil a teacher into a fast generator.",
-        subcommands = {SidCommand.class, DistillCommand.Plot.class})
+        subcommands = {SidCommand.class, ConsistencyCommand.class, DistillCommand.Plot.class})
 final class DistillCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

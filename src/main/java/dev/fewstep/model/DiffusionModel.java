@@ -2,7 +2,6 @@ package dev.fewstep.model;
 
 import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
-import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.generate.Generator;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.nn.UNet;
@@ -10,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A loaded model: its network, wrapped as an EDM denoiser, its kind, and what it says about itself. Owns the native
+ * A loaded model: its network, wrapped as its kind's denoiser, and what it says about itself. Owns the native
  * memory of its weights; close it when done. Inference on it is thread-safe (weights are only read).
  */
 public final class DiffusionModel implements AutoCloseable {
@@ -18,7 +17,7 @@ public final class DiffusionModel implements AutoCloseable {
     private final ModelInfo info;
     private final NDManager manager;
     private final UNet network;
-    private final EdmDenoiser denoiser;
+    private final Denoiser denoiser;
     private final ModelKind kind;
 
     /** @throws dev.fewstep.io.CheckpointException if no method registered the info's kind */
@@ -27,8 +26,8 @@ public final class DiffusionModel implements AutoCloseable {
         this.info = info;
         this.manager = manager;
         this.network = network;
-        this.denoiser = new EdmDenoiser(network);
         this.kind = info.modelKind();
+        this.denoiser = kind.denoiser().apply(network);
     }
 
     /** Loads {@code model.safetensors} from a model folder. */
@@ -65,7 +64,8 @@ public final class DiffusionModel implements AutoCloseable {
         return network;
     }
 
-    public EdmDenoiser denoiser() {
+    /** The network with its kind's preconditioning. */
+    public Denoiser denoiser() {
         return denoiser;
     }
 

@@ -1,5 +1,7 @@
 package dev.fewstep.model;
 
+import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.distill.consistency.ConsistencyDistillation;
 import dev.fewstep.generate.StudentGenerator;
 import dev.fewstep.generate.TeacherGenerator;
 import dev.fewstep.io.CheckpointException;
@@ -14,9 +16,11 @@ public final class ModelKinds {
     private static final Map<String, ModelKind> KINDS = new ConcurrentHashMap<>();
 
     static {
-        register(new ModelKind(ModelInfo.TEACHER, ModelKind.TEACHER, (info, denoiser) -> new TeacherGenerator(denoiser)));
-        register(new ModelKind(ModelInfo.SID, ModelKind.STUDENT,
+        register(new ModelKind(ModelInfo.TEACHER, ModelKind.TEACHER, EdmDenoiser::new,
+                (info, denoiser) -> new TeacherGenerator(denoiser)));
+        register(new ModelKind(ModelInfo.SID, ModelKind.STUDENT, EdmDenoiser::new,
                 (info, denoiser) -> new StudentGenerator(denoiser, info.sigmas())));
+        register(ConsistencyDistillation.KIND);
     }
 
     private ModelKinds() {}

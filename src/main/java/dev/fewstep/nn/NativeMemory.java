@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  *       short-lived wrapper: the next backward accumulates into freed memory and corrupts the C heap (the
  *       SIGSEGV/SIGABRT "corrupted double-linked list" crashes seen in long training runs).</li>
  * </ul>
- * Use {@link #times} for constants inside differentiated code and {@link #assign} / {@link #zero} to write into
+ * Use {@link #times} and {@link #plus} for constants inside differentiated code and {@link #assign} / {@link #zero} to write into
  * existing tensors; both copy into PyTorch's own storage.
  */
 public final class NativeMemory {
@@ -31,6 +31,11 @@ public final class NativeMemory {
      */
     public static NDArray times(NDArray x, double value) {
         return x.mul(x.getManager().full(new Shape(), (float) value));
+    }
+
+    /** {@code x + value}, the constant made by PyTorch as in {@link #times}. */
+    public static NDArray plus(NDArray x, double value) {
+        return x.add(x.getManager().full(new Shape(), (float) value));
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.diffusion.EdmLoss;
 import dev.fewstep.io.CheckpointException;
@@ -43,7 +44,7 @@ class TeacherTrainingTest {
     }
 
     /** The EDM loss of a denoiser on a fixed batch, fixed noise levels and fixed noise. */
-    private static double fixedLoss(EdmDenoiser denoiser, NDManager manager) {
+    private static double fixedLoss(Denoiser denoiser, NDManager manager) {
         try (NDManager m = manager.newSubManager()) {
             m.getEngine().setRandomSeed(42);
             float[] images = new float[30 * DATA.imageLength()];

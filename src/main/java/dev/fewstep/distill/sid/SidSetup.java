@@ -8,13 +8,8 @@ import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +29,7 @@ public record SidSetup(String teacherName, String teacherDigest, ImageDataset re
         if (outDir.toAbsolutePath().normalize().equals(teacherDir.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
         }
-        return new SidSetup(teacherDir.getFileName().toString(), sha256(teacherDir.resolve(ModelStore.WEIGHTS)), realData,
+        return new SidSetup(teacherDir.getFileName().toString(), ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS)), realData,
                 initialStudent);
     }
 
@@ -109,18 +104,5 @@ public record SidSetup(String teacherName, String teacherDigest, ImageDataset re
         }
         return new ModelInfo(ModelInfo.SID, teacher.dataset(), teacher.config(), iteration, teacher.prompts(),
                 List.of(config.loss().sigmaInit()), extra);
-    }
-
-    /** SHA-256 of a file, hex: identifies the exact teacher weights a student was distilled from. */
-    static String sha256(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no teacher model at " + file);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

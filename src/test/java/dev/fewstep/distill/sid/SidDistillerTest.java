@@ -92,14 +92,14 @@ class SidDistillerTest {
     void oneIterationUpdatesGeneratorAndFakeNetworkAndLeavesTheTeacherBitIdentical() throws IOException {
         Path out = dir.resolve("one");
         Map<String, Tensor> teacherFile = tensors(teacherDir.resolve(ModelStore.WEIGHTS), "");
-        String digest = SidSetup.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
+        String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             TrainingLoop.Result result = run(tiny(1).build(), out, false, teacher);
             assertThat(result.iteration()).isEqualTo(1);
             assertThat(result.skippedUpdates()).isZero();
             assertThat(same(Weights.of(teacher.network()), teacherFile)).as("teacher in memory").isTrue();
         }
-        assertThat(SidSetup.sha256(teacherDir.resolve(ModelStore.WEIGHTS))).isEqualTo(digest);
+        assertThat(ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS))).isEqualTo(digest);
         Path state = out.resolve(Checkpoint.STATE);
         assertThat(same(tensors(state, "generator."), teacherFile)).as("generator moved").isFalse();
         assertThat(same(tensors(state, "fake."), teacherFile)).as("fake network moved").isFalse();

@@ -1,0 +1,81 @@
+package dev.fewstep.cli;
+
+import dev.fewstep.data.DataStore;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.distill.consistency.ConsistencyConfig;
+import dev.fewstep.distill.consistency.ConsistencyDistillation;
+import dev.fewstep.model.DiffusionModel;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.train.loop.TrainingLoop;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "consistency", description = {
+    "Consistency distillation (Song et al. 2023) with the guided teacher's ODE step (LCM): a student that generates in"
+        + " 1 to 4 steps (generate --steps). Reads the teacher's training images.",
+    "Checkpoints, resume and probes as distill sid; the probes measure the student at 2 steps."})
+final class ConsistencyCommand implements Callable<Integer> {
+    private static final ConsistencyConfig D = ConsistencyConfig.DEFAULTS;
+
+    @Option(names = "--teacher", required = true, description = "teacher model name or folder, e.g. fashion-teacher")
+    String teacher;
+
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    ProbeOptions probes;
+
+    @Option(names = "--iterations", description = "iterations in total (default: ${DEFAULT-VALUE})")
+    int iterations = D.iterations();
+
+    @Option(names = "--batch", description = "training images per iteration (default: ${DEFAULT-VALUE})")
+    int batch = D.batch();
+
+    @Option(names = "--levels", description = "N, the Karras levels of the discretised ODE (default: ${DEFAULT-VALUE}, the paper's)")
+    int levels = D.levels();
+
+    @Option(names = "--solver", description = "the teacher's step: heun (the paper's) or euler (default: ${DEFAULT-VALUE})")
+    String solver = D.solver();
+
+    @Option(names = "--guidance", description = "guidance scale w of the teacher's step (default: ${DEFAULT-VALUE})")
+    double guidance = D.guidance();
+
+    @Option(names = "--lr", description = "Adam step size (default: ${DEFAULT-VALUE})")
+    double learningRate = D.learningRate();
+
+    @Option(names = "--data-dir", description = "read the training images from this folder instead of the installed dataset")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        ConsistencyConfig config = new ConsistencyConfig(levels, solver, guidance, D.huber(), D.targetDecay(), learningRate,
+                D.emaDecay(), batch, iterations, run.seed, run.checkpointEvery, probes.probeEvery).validated();
+        run.start();
+        Path teacherDir = ModelStore.resolve(teacher);
+        if (teacherDir.toAbsolutePath().normalize().equals(run.out.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
+        }
+        String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
+        try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
+            ImageDataset data = DataStore.train(teacherModel.info().dataset(), dataDir);
+            try (ProbeOptions.Probes probe = probes.open(run.out, teacherModel.info().dataset());
+                    ConsistencyDistillation distillation = new ConsistencyDistillation(config, teacherModel, digest, data)) {
+                System.out.printf("consistency distillation of %s into %s on %d %s images: N %d, %s steps, guidance %.2f,"
+                        + " batch %d, lr %.1e%n", teacherDir, run.out, data.count(), data.name(), levels, solver, guidance,
+                        batch, learningRate);
+                TrainingLoop.Result result = run.run(new TrainingLoop(run.out, distillation), "distill", "distillation",
+                        probe.probe());
+                if (result != null) {
+                    System.out.printf("done: %d iterations (%.1f s in total), last: %s%s%n", result.iteration(),
+                            result.seconds(), DistillCommand.format(result.means()), result.lastProbe().isEmpty() ? ""
+                            : "; probe: " + DistillCommand.format(result.lastProbe()));
+                }
+            }
+        }
+        return 0;
+    }
+}
