@@ -52,9 +52,8 @@ final class GenerateEndpoints {
     }
 
     void generate(Context ctx) {
-        requireJsonBody(ctx);
         boolean png = wantsPng(ctx.header("Accept"));
-        GenerationOrder order = GenerationOrder.parse(ctx.body(), registry::defaultModel);
+        GenerationOrder order = order(ctx);
         if (png && order.request().n() != 1) {
             throw new InvalidRequestException("n", "Accept: image/png returns one image; ask for n = 1, or accept application/json");
         }
@@ -80,8 +79,7 @@ final class GenerateEndpoints {
     }
 
     void stream(Context ctx) {
-        requireJsonBody(ctx);
-        GenerationOrder order = GenerationOrder.parse(ctx.body(), registry::defaultModel);
+        GenerationOrder order = order(ctx);
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
         GenerationJob job = queue.submit(model, order.request());
@@ -130,6 +128,12 @@ final class GenerateEndpoints {
         } catch (RuntimeException e) {
             events.send("error", new StreamError("generation failed: " + e.getMessage(), 500));
         }
+    }
+
+    /** What the request asks for: a JSON body, read within the server's size limit whatever its transfer encoding. */
+    private GenerationOrder order(Context ctx) {
+        requireJsonBody(ctx);
+        return GenerationOrder.parse(RequestBody.read(ctx, Server.MAX_BODY_BYTES), registry::defaultModel);
     }
 
     /** The job's images, or null when the client left first (its job is then cancelled). */

@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     /**
-     * Bodies are a few hundred bytes, but the limit sits far above that on purpose: Javalin refuses a larger body
-     * (413) before reading it, and clients that read the answer only after sending their whole body (Java's
+     * Bodies are a few hundred bytes, but the limit sits far above that on purpose: a larger body is refused (413)
+     * before it is read in full, and clients that read the answer only after sending their whole body (Java's
      * HttpClient among them) can stall on that. Below the limit a body is read, and too long a prompt is a 400.
+     * Javalin checks the limit against Content-Length; {@link RequestBody} enforces it on chunked bodies too.
      */
-    static final long MAX_BODY_BYTES = 1 << 20;
+    static final int MAX_BODY_BYTES = 1 << 20;
     /**
      * The page and everything it loads come from this server: no CDN, no inline script. Images arrive as data: URLs.
      */
@@ -190,8 +191,13 @@ public final class Server implements AutoCloseable {
             ctx.status(500).json(ApiError.of("the model could not be loaded: " + e.getMessage()));
         });
         javalin.exception(HttpResponseException.class, (e, ctx) -> {
-            String field = e.getStatus() == 413 ? "body" : null;
-            ctx.status(e.getStatus()).json(new ApiError(e.getMessage(), field));
+            if (e.getStatus() == 413) {
+                // The rest of the body is not wanted: closing spares Jetty from reading it to reuse the connection.
+                ctx.header("Connection", "close");
+                ctx.status(413).json(new ApiError(RequestBody.message(MAX_BODY_BYTES), "body"));
+                return;
+            }
+            ctx.status(e.getStatus()).json(ApiError.of(e.getMessage()));
         });
         javalin.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
