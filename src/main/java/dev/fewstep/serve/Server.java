@@ -58,10 +58,18 @@ public final class Server implements AutoCloseable {
      * Binds and starts serving.
      *
      * @return the bound port (the chosen one when the settings ask for port 0)
+     * @throws IllegalArgumentException when the host is not a valid address of this machine
+     * @throws IllegalStateException when the address cannot be bound, such as a port in use
      */
     public synchronized int start() {
         if (app != null) {
             throw new IllegalStateException("the server is already started");
+        }
+        try {
+            BindAddress.of(settings.host());
+        } catch (IllegalArgumentException e) {
+            close();
+            throw e;
         }
         GenerateEndpoints generate = new GenerateEndpoints(registry, queue, json);
         app = Javalin.create(config -> {
