@@ -5,8 +5,10 @@ import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.Images;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelStore;
+import dev.fewstep.serve.GenerationJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", description = "Generate images from a prompt with a shipped model.")
 final class GenerateCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "fashion-teacher";
+    /** Most generations take under a second; a progress display would only flicker. */
+    static final Duration PROGRESS_AFTER = Duration.ofSeconds(3);
 
     @Spec
     CommandSpec spec;
@@ -87,10 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
             List<GenerateRequest> requests = rows.stream()
                     .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n)).toList();
             double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
-            List<Generation.Result> results = new ArrayList<>();
-            for (GenerateRequest request : requests) {
-                results.add(Generation.generate(loaded, request));
-            }
+            List<Generation.Result> results = generateShowingProgress(loaded, requests);
             Generation.Result first = results.get(0);
             int length = first.channels() * first.size() * first.size();
             float[] pixels = new float[rows.size() * n * length];
@@ -109,6 +110,20 @@ final class GenerateCommand implements Callable<Integer> {
                     first.nfe(), count / seconds, warmUp);
         }
         return 0;
+    }
+
+    /** Runs the requests in order; progress, counted in network evaluations, shows only if they take a while. */
+    private static List<Generation.Result> generateShowingProgress(DiffusionModel loaded, List<GenerateRequest> requests) {
+        int nfe = GenerationJob.plannedNfe(loaded, requests.get(0));
+        List<Generation.Result> results = new ArrayList<>();
+        try (Progress progress = Progress.afterQuiet("generate", PROGRESS_AFTER)) {
+            progress.started(0, (long) requests.size() * nfe);
+            for (GenerateRequest request : requests) {
+                long done = (long) results.size() * nfe;
+                results.add(Generation.generate(loaded, request, evaluations -> progress.step(done + evaluations)));
+            }
+        }
+        return results;
     }
 
     /** A one-step student has no sampler, steps or guidance; says so if the user set them. */

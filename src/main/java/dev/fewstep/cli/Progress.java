@@ -1,15 +1,41 @@
 package dev.fewstep.cli;
 
 import dev.fewstep.train.TrainingListener;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A console progress bar for long commands; closes itself at the end. As a listener it stops on a signal. */
+/**
+ * Progress of a long command: a redrawn bar on a terminal, an occasional plain line ({@link ProgressLines})
+ * anywhere else. Closes itself at the end. As a listener it stops on a signal.
+ */
 final class Progress implements TrainingListener, AutoCloseable {
+    /**
+     * Where progress goes and how time is read; tests give a stream and a clock of their own.
+     *
+     * @param terminal whether a person watches a terminal (then the bar redraws in place)
+     */
+    record Console(boolean terminal, PrintStream err, LongSupplier nanoClock) {
+        /** Java 17's {@code System.console()} is null unless both standard input and output are a terminal. */
+        static Console standard() {
+            return new Console(System.console() != null, System.err, System::nanoTime);
+        }
+    }
+
     private final String task;
     private final StopOnSignal stop;
+    private final Duration quiet;
+    private final Console console;
+    private long firstStep;
+    private long totalSteps;
+    private long startNanos;
+    private long step;
+    private String extra = "";
     private ProgressBar bar;
+    private ProgressLines lines;
 
     Progress(String task) {
         this(task, null);
@@ -17,36 +43,62 @@ final class Progress implements TrainingListener, AutoCloseable {
 
     /** @param stop what {@link #stopRequested()} answers from, or null for never */
     Progress(String task, StopOnSignal stop) {
+        this(task, stop, Duration.ZERO, Console.standard());
+    }
+
+    /**
+     * @param quiet shown only once the run has taken this long, so that quick runs print nothing
+     */
+    Progress(String task, StopOnSignal stop, Duration quiet, Console console) {
         this.task = task;
         this.stop = stop;
+        this.quiet = quiet;
+        this.console = console;
+    }
+
+    /** Progress that shows only for runs longer than {@code quiet}. */
+    static Progress afterQuiet(String task, Duration quiet) {
+        return new Progress(task, null, quiet, Console.standard());
     }
 
     @Override
     public void started(long firstStep, long totalSteps) {
-        bar = new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(totalSteps)
-                .startsFrom(firstStep, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .continuousUpdate()
-                .build();
+        this.firstStep = firstStep;
+        this.totalSteps = totalSteps;
+        this.step = firstStep;
+        this.startNanos = console.nanoClock().getAsLong();
+        if (quiet.isZero()) {
+            show();
+        }
     }
 
     @Override
     public void stepped(long step, double loss, double stepsPerSecond) {
+        message(String.format("loss %.4f, %.2f steps/s", loss, stepsPerSecond));
         step(step);
-        bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", loss, stepsPerSecond));
     }
 
     void message(String text) {
+        extra = text;
         if (bar != null) {
             bar.setExtraMessage(text);
+        }
+        if (lines != null) {
+            lines.message(text);
         }
     }
 
     void step(long n) {
-        bar.stepTo(n);
+        step = n;
+        if (bar == null && lines == null && console.nanoClock().getAsLong() - startNanos >= quiet.toNanos()) {
+            show();
+        }
+        if (bar != null) {
+            bar.stepTo(n);
+        }
+        if (lines != null) {
+            lines.stepTo(n);
+        }
     }
 
     @Override
@@ -58,6 +110,28 @@ final class Progress implements TrainingListener, AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+        }
+        if (lines != null) {
+            lines.finish();
+        }
+    }
+
+    private void show() {
+        if (console.terminal()) {
+            Duration elapsed = Duration.ofNanos(console.nanoClock().getAsLong() - startNanos);
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(totalSteps)
+                    .startsFrom(firstStep, elapsed)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .continuousUpdate()
+                    .build();
+            bar.stepTo(step);
+            bar.setExtraMessage(extra);
+        } else {
+            lines = new ProgressLines(task, firstStep, totalSteps, console.err(), console.nanoClock(), startNanos);
+            lines.message(extra);
         }
     }
 }
