@@ -6,7 +6,6 @@ import dev.fewstep.generate.Images;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.serve.GenerationJob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,16 +60,15 @@ final class GenerateCommand implements Callable<Integer> {
         if (prompts.isEmpty() && !allPrompts) {
             throw new IllegalArgumentException("give --prompt TEXT (or --all-prompts)");
         }
-        for (String prompt : prompts) {
+        // Everything that does not need the model is checked before it loads; --all-prompts alone stands in as a prompt.
+        for (String prompt : prompts.isEmpty() ? List.of("--all-prompts") : prompts) {
             new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
         }
+        GenerateRequest.requireImageCount(prompts.size(), n);
         if (scale < 1 || scale > 16) {
             throw new IllegalArgumentException("--scale must be between 1 and 16");
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
-            throw new IllegalArgumentException("cannot write " + out + ": " + parent + " is not a writable folder");
-        }
+        OutputFile.png(out);
         try (DiffusionModel loaded = DiffusionModel.load(ModelStore.resolve(model))) {
             List<String> rows = new ArrayList<>(prompts);
             if (allPrompts) {
@@ -83,6 +81,7 @@ final class GenerateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--all-prompts: " + loaded.name()
                             + " has no prompt vocabulary; give --prompt TEXT");
                 }
+                GenerateRequest.requireImageCount(rows.size(), n);
             }
             if (loaded.info().isOneStep()) {
                 warnIgnored(loaded.name());

@@ -168,7 +168,7 @@ public final class Server implements AutoCloseable {
                 "cfg", GenerationOrder.DEFAULT_CFG, "n", GenerationOrder.DEFAULT_IMAGES));
         body.put("limits", Map.of("maxSteps", GenerateRequest.MAX_STEPS, "maxImages", GenerateRequest.MAX_IMAGES,
                 "maxCfg", GenerateRequest.MAX_CFG, "maxPromptLength", TextEncoder.MAX_PROMPT_LENGTH,
-                "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerationOrder.MAX_SEED,
+                "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerateRequest.MAX_SEED,
                 "timeoutSeconds", settings.requestTimeout().toSeconds()));
         body.put("models", entries.stream().map(entry -> ModelSummary.of(entry, registry.isLoaded(entry.name()))).toList());
         ctx.header("Cache-Control", "no-store");

@@ -215,7 +215,7 @@ class ServerApiTest {
         assertThat(fields.at("/cfg/maximum").asDouble()).isEqualTo(GenerateRequest.MAX_CFG);
         assertThat(fields.at("/prompt/maxLength").asInt()).isEqualTo(TextEncoder.MAX_PROMPT_LENGTH);
         assertThat(fields.at("/scale/maximum").asInt()).isEqualTo(GenerationOrder.MAX_SCALE);
-        assertThat(fields.at("/seed/maximum").asLong()).isEqualTo(GenerationOrder.MAX_SEED);
+        assertThat(fields.at("/seed/maximum").asLong()).isEqualTo(GenerateRequest.MAX_SEED);
         assertThat(fields.at("/steps/default").asInt()).isEqualTo(GenerationOrder.DEFAULT_STEPS);
         assertThat(fields.at("/sampler/default").asText()).isEqualTo(GenerationOrder.DEFAULT_SAMPLER);
     }
