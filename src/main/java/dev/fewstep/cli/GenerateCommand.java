@@ -3,6 +3,7 @@ package dev.fewstep.cli;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.Images;
+import dev.fewstep.generate.Vocabulary;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.serve.GenerationJob;
@@ -82,6 +83,9 @@ final class GenerateCommand implements Callable<Integer> {
                             + " has no prompt vocabulary; give --prompt TEXT");
                 }
                 GenerateRequest.requireImageCount(rows.size(), n);
+            }
+            for (String prompt : prompts) {
+                Vocabulary.warning(loaded.info().prompts(), prompt).ifPresent(w -> System.err.println("fewstep: warning: " + w));
             }
             if (loaded.info().isOneStep()) {
                 warnIgnored(loaded.name());

@@ -218,11 +218,17 @@ public final class Server implements AutoCloseable {
         });
     }
 
-    /** Loads the text encoder in the background, so the first request does not pay for it. */
-    private static void warmUp() {
+    /**
+     * Loads the text encoder and embeds every model's vocabulary in the background, so the first request does not
+     * pay for it (a prompt outside the vocabulary is compared with all of it: 1910 emoji names take seconds).
+     */
+    private void warmUp() {
         Thread thread = new Thread(() -> {
             try {
                 TextEncoder.get().embed("warm up");
+                for (ModelRegistry.Entry entry : registry.list()) {
+                    TextEncoder.get().embedAll(entry.info().prompts());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("could not warm up the text encoder: {}", e.getMessage());
             }

@@ -91,6 +91,19 @@ class GenerateInputTest {
         assertThat(largest.exit()).as(largest.err()).isZero();
     }
 
+    @Test
+    void aPromptOutsideTheVocabularyIsWarnedAboutWithTheNearestPrompts() {
+        String out = dir.resolve("zebra.png").toString();
+        Run unknown = CliTest.run("generate", "--model", model.toString(), "--prompt", "zebra crossing", "--prompt",
+                "stripes", "--sampler", "euler", "--steps", "1", "--out", out);
+        assertThat(unknown.exit()).as(unknown.err()).isZero();
+        assertThat(unknown.err().lines().filter(line -> line.startsWith("fewstep: warning: ")))
+                .singleElement().asString()
+                .startsWith("fewstep: warning: \"zebra crossing\" is not one of the 3 prompts the model was trained on")
+                .contains("nearest: \"");
+        assertThat(unknown.out()).contains("wrote " + out);
+    }
+
     /** A folder this process cannot write to; root writes through permission bits, so it gets /sys instead. */
     private static Optional<Path> unwritableFolder() throws IOException {
         Path locked = Files.createDirectories(dir.resolve("locked"));
