@@ -279,6 +279,13 @@ function showError(message, field) {
   if (input && $(input)) $(input).classList.add('invalid');
 }
 
+// The server's warnings about the request (a prompt outside the model's vocabulary), once each.
+function showWarnings(warnings) {
+  const box = $('warning');
+  box.textContent = [...new Set(warnings)].join(' ');
+  box.hidden = !warnings.length;
+}
+
 async function generate(event) {
   event.preventDefault();
   if (state.running) { // the button reads "Stop": abandoning the stream frees the server's slot
@@ -286,6 +293,7 @@ async function generate(event) {
     return;
   }
   showError('');
+  showWarnings([]);
   if (!$('prompt').value.trim()) {
     showError('Type a prompt first.', 'prompt');
     return;
@@ -304,6 +312,7 @@ async function generate(event) {
   button.classList.add('running');
   try {
     // One after the other, so the two runs do not share the CPU and their seconds are comparable.
+    const warnings = [];
     for (let i = 0; i < pickers.length; i++) {
       const view = views[i];
       const result = await generateStream(requestBody(pickers[i]), controller.signal, (progress) => {
@@ -314,6 +323,8 @@ async function generate(event) {
           : `${progress.nfe} / ${progress.total} NFE`;
       });
       showImages(view, result);
+      warnings.push(...(result.warnings || []));
+      showWarnings(warnings);
       remember(result);
     }
   } catch (failure) {

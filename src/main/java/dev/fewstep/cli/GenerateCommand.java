@@ -4,10 +4,11 @@ import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.Images;
+import dev.fewstep.generate.Vocabulary;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", description = "Generate images from a prompt with a shipped model.")
 final class GenerateCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "fashion-teacher";
+    /** Most generations take under a second; a progress display would only flicker. */
+    static final Duration PROGRESS_AFTER = Duration.ofSeconds(3);
 
     @Spec
     CommandSpec spec;
@@ -60,16 +63,15 @@ final class GenerateCommand implements Callable<Integer> {
         if (prompts.isEmpty() && !allPrompts) {
             throw new IllegalArgumentException("give --prompt TEXT (or --all-prompts)");
         }
-        for (String prompt : prompts) {
+        // Everything that does not need the model is checked before it loads; --all-prompts alone stands in as a prompt.
+        for (String prompt : prompts.isEmpty() ? List.of("--all-prompts") : prompts) {
             new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
         }
+        GenerateRequest.requireImageCount(prompts.size(), n);
         if (scale < 1 || scale > 16) {
             throw new IllegalArgumentException("--scale must be between 1 and 16");
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
-            throw new IllegalArgumentException("cannot write " + out + ": " + parent + " is not a writable folder");
-        }
+        OutputFile.png(out);
         try (DiffusionModel loaded = DiffusionModel.load(ModelStore.resolve(model))) {
             List<String> rows = new ArrayList<>(prompts);
             if (allPrompts) {
@@ -82,16 +84,17 @@ final class GenerateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--all-prompts: " + loaded.name()
                             + " has no prompt vocabulary; give --prompt TEXT");
                 }
+                GenerateRequest.requireImageCount(rows.size(), n);
+            }
+            for (String prompt : prompts) {
+                Vocabulary.warning(loaded.info().prompts(), prompt).ifPresent(w -> System.err.println("fewstep: warning: " + w));
             }
             warnIgnored(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
                     .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n)).toList();
             double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
-            List<Generation.Result> results = new ArrayList<>();
-            for (GenerateRequest request : requests) {
-                results.add(Generation.generate(loaded, request));
-            }
+            List<Generation.Result> results = generateShowingProgress(loaded, requests);
             Generation.Result first = results.get(0);
             int length = first.channels() * first.size() * first.size();
             float[] pixels = new float[rows.size() * n * length];
@@ -110,6 +113,20 @@ final class GenerateCommand implements Callable<Integer> {
                     first.nfe(), count / seconds, warmUp);
         }
         return 0;
+    }
+
+    /** Runs the requests in order; progress, counted in network evaluations, shows only if they take a while. */
+    private static List<Generation.Result> generateShowingProgress(DiffusionModel loaded, List<GenerateRequest> requests) {
+        int nfe = loaded.generator().nfe(requests.get(0).budget());
+        List<Generation.Result> results = new ArrayList<>();
+        try (Progress progress = Progress.afterQuiet("generate", PROGRESS_AFTER)) {
+            progress.started(0, (long) requests.size() * nfe);
+            for (GenerateRequest request : requests) {
+                long done = (long) results.size() * nfe;
+                results.add(Generation.generate(loaded, request, evaluations -> progress.step(done + evaluations)));
+            }
+        }
+        return results;
     }
 
     /** A distilled student brings its own steps and guidance; says so if the user set options it ignores. */

@@ -11,9 +11,15 @@ import dev.fewstep.text.TextEncoder;
  * @param n number of images
  */
 public record GenerateRequest(String prompt, String sampler, int steps, double cfg, long seed, int n) {
+    /** Images per command or request, over all its prompts: memory grows with it. */
     public static final int MAX_IMAGES = 64;
     public static final int MAX_STEPS = 1000;
     public static final double MAX_CFG = 20;
+    /**
+     * Seeds from 0 to 2^53 - 1, the same for the command line and the server: JavaScript numbers (the page, most
+     * JSON clients) hold whole numbers exactly only up to 2^53, so a larger seed could not be given back.
+     */
+    public static final long MAX_SEED = (1L << 53) - 1;
 
     public Budget budget() {
         return new Budget(sampler, steps, cfg);
@@ -37,12 +43,28 @@ public record GenerateRequest(String prompt, String sampler, int steps, double c
         if (steps < 1 || steps > MAX_STEPS) {
             throw new InvalidRequestException("steps", "steps must be between 1 and " + MAX_STEPS + ", got " + steps);
         }
-        if (n < 1 || n > MAX_IMAGES) {
-            throw new InvalidRequestException("n", "n must be between 1 and " + MAX_IMAGES + ", got " + n);
+        requireImageCount(1, n);
+        if (seed < 0 || seed > MAX_SEED) {
+            throw new InvalidRequestException("seed", "seed must be between 0 and " + MAX_SEED + ", got " + seed);
         }
         if (!(cfg >= 0 && cfg <= MAX_CFG)) {
             throw new InvalidRequestException("cfg", "cfg must be between 0 and " + MAX_CFG + ", got " + cfg);
         }
         return this;
+    }
+
+    /**
+     * The image cap holds for the whole command or request: {@code prompts} rows of {@code n} images each.
+     *
+     * @throws InvalidRequestException naming "n"
+     */
+    public static void requireImageCount(int prompts, int n) {
+        if (n < 1 || n > MAX_IMAGES) {
+            throw new InvalidRequestException("n", "n must be between 1 and " + MAX_IMAGES + ", got " + n);
+        }
+        if ((long) prompts * n > MAX_IMAGES) {
+            throw new InvalidRequestException("n", prompts + " prompts x n " + n + " = " + (long) prompts * n
+                    + " images; at most " + MAX_IMAGES + " are allowed at once");
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class TeacherGenerator implements Generator {
             for (String name : Sampler.NAMES) {
                 int steps = Math.min(Sampler.named(name).stepsForNfe(target), GenerateRequest.MAX_STEPS);
                 Budget budget = new Budget(name, steps, PRESET_CFG);
-                if (!presets.contains(budget)) {
+                if (!presets.contains(budget) && Presets.worthOffering(name, steps)) {
                     presets.add(budget);
                 }
             }

@@ -1,12 +1,16 @@
 package dev.fewstep.serve;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.InvalidRequestException;
+import dev.fewstep.generate.Vocabulary;
 import dev.fewstep.model.DiffusionModel;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -52,14 +56,14 @@ final class GenerateEndpoints {
     }
 
     void generate(Context ctx) {
-        requireJsonBody(ctx);
         boolean png = wantsPng(ctx.header("Accept"));
-        GenerationOrder order = GenerationOrder.parse(ctx.body(), registry::defaultModel);
+        GenerationOrder order = order(ctx);
         if (png && order.request().n() != 1) {
             throw new InvalidRequestException("n", "Accept: image/png returns one image; ask for n = 1, or accept application/json");
         }
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
+        List<String> warnings = warnings(model, order);
         GenerationJob job = queue.submit(model, order.request());
         Generation.Result result = await(job, connection);
         if (result == null) {
@@ -75,15 +79,15 @@ final class GenerateEndpoints {
         if (png) {
             ctx.contentType("image/png").result(GenerationResponse.png(result, 0, order.scale()));
         } else {
-            ctx.json(GenerationResponse.of(job, result, order.scale()));
+            ctx.json(withWarnings(GenerationResponse.of(job, result, order.scale()), warnings));
         }
     }
 
     void stream(Context ctx) {
-        requireJsonBody(ctx);
-        GenerationOrder order = GenerationOrder.parse(ctx.body(), registry::defaultModel);
+        GenerationOrder order = order(ctx);
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
+        List<String> warnings = warnings(model, order);
         GenerationJob job = queue.submit(model, order.request());
         EventStream events;
         try {
@@ -122,7 +126,7 @@ final class GenerateEndpoints {
         try {
             Generation.Result result = outcome(job);
             events.send("progress", new Progress("running", result.nfe(), total, null));
-            events.send("result", GenerationResponse.of(job, result, order.scale()));
+            events.send("result", withWarnings(GenerationResponse.of(job, result, order.scale()), warnings));
         } catch (JobStoppedException e) {
             if (e.reason() != JobStoppedException.Reason.CLIENT_GONE) {
                 events.send("error", new StreamError(e.getMessage(), 503));
@@ -130,6 +134,24 @@ final class GenerateEndpoints {
         } catch (RuntimeException e) {
             events.send("error", new StreamError("generation failed: " + e.getMessage(), 500));
         }
+    }
+
+    /** What the request asks for: a JSON body, read within the server's size limit whatever its transfer encoding. */
+    private GenerationOrder order(Context ctx) {
+        requireJsonBody(ctx);
+        return GenerationOrder.parse(RequestBody.read(ctx, Server.MAX_BODY_BYTES), registry::defaultModel);
+    }
+
+    /** What the client should know about its request; now only a prompt outside the model's vocabulary. */
+    private static List<String> warnings(DiffusionModel model, GenerationOrder order) {
+        return Vocabulary.warning(model.info().prompts(), order.request().prompt()).stream().toList();
+    }
+
+    /** The response with a {@code warnings} array, always present so that clients need not test for it. */
+    private JsonNode withWarnings(GenerationResponse response, List<String> warnings) {
+        ObjectNode body = json.valueToTree(response);
+        body.set("warnings", json.valueToTree(warnings));
+        return body;
     }
 
     /** The job's images, or null when the client left first (its job is then cancelled). */

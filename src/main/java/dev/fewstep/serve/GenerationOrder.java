@@ -30,8 +30,6 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
     public static final int DEFAULT_IMAGES = 1;
     public static final int DEFAULT_SCALE = 1;
     public static final int MAX_SCALE = 16;
-    /** Seeds the page and most clients can hold exactly: JavaScript numbers are exact up to 2^53. */
-    public static final long MAX_SEED = (1L << 53) - 1;
 
     static final List<String> FIELDS = List.of("prompt", "model", "sampler", "steps", "cfg", "seed", "n", "scale");
 
@@ -115,11 +113,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
             if (!node.isIntegralNumber() || !node.canConvertToLong()) {
                 throw new InvalidRequestException("seed", "seed must be a whole number, got " + node);
             }
-            long seed = node.longValue();
-            if (seed < 0 || seed > MAX_SEED) {
-                throw new InvalidRequestException("seed", "seed must be between 0 and " + MAX_SEED + ", got " + seed);
-            }
-            return seed;
+            return node.longValue(); // its range is checked with the other fields, in GenerateRequest.validated()
         });
     }
 }

@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     /**
-     * Bodies are a few hundred bytes, but the limit sits far above that on purpose: Javalin refuses a larger body
-     * (413) before reading it, and clients that read the answer only after sending their whole body (Java's
+     * Bodies are a few hundred bytes, but the limit sits far above that on purpose: a larger body is refused (413)
+     * before it is read in full, and clients that read the answer only after sending their whole body (Java's
      * HttpClient among them) can stall on that. Below the limit a body is read, and too long a prompt is a 400.
+     * Javalin checks the limit against Content-Length; {@link RequestBody} enforces it on chunked bodies too.
      */
-    static final long MAX_BODY_BYTES = 1 << 20;
+    static final int MAX_BODY_BYTES = 1 << 20;
     /**
      * The page and everything it loads come from this server: no CDN, no inline script. Images arrive as data: URLs.
      */
@@ -57,10 +58,18 @@ public final class Server implements AutoCloseable {
      * Binds and starts serving.
      *
      * @return the bound port (the chosen one when the settings ask for port 0)
+     * @throws IllegalArgumentException when the host is not a valid address of this machine
+     * @throws IllegalStateException when the address cannot be bound, such as a port in use
      */
     public synchronized int start() {
         if (app != null) {
             throw new IllegalStateException("the server is already started");
+        }
+        try {
+            BindAddress.of(settings.host());
+        } catch (IllegalArgumentException e) {
+            close();
+            throw e;
         }
         GenerateEndpoints generate = new GenerateEndpoints(registry, queue, json);
         app = Javalin.create(config -> {
@@ -159,7 +168,7 @@ public final class Server implements AutoCloseable {
                 "cfg", GenerationOrder.DEFAULT_CFG, "n", GenerationOrder.DEFAULT_IMAGES));
         body.put("limits", Map.of("maxSteps", GenerateRequest.MAX_STEPS, "maxImages", GenerateRequest.MAX_IMAGES,
                 "maxCfg", GenerateRequest.MAX_CFG, "maxPromptLength", TextEncoder.MAX_PROMPT_LENGTH,
-                "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerationOrder.MAX_SEED,
+                "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerateRequest.MAX_SEED,
                 "timeoutSeconds", settings.requestTimeout().toSeconds()));
         body.put("models", entries.stream().map(entry -> ModelSummary.of(entry, registry.isLoaded(entry.name()))).toList());
         ctx.header("Cache-Control", "no-store");
@@ -190,8 +199,13 @@ public final class Server implements AutoCloseable {
             ctx.status(500).json(ApiError.of("the model could not be loaded: " + e.getMessage()));
         });
         javalin.exception(HttpResponseException.class, (e, ctx) -> {
-            String field = e.getStatus() == 413 ? "body" : null;
-            ctx.status(e.getStatus()).json(new ApiError(e.getMessage(), field));
+            if (e.getStatus() == 413) {
+                // The rest of the body is not wanted: closing spares Jetty from reading it to reuse the connection.
+                ctx.header("Connection", "close");
+                ctx.status(413).json(new ApiError(RequestBody.message(MAX_BODY_BYTES), "body"));
+                return;
+            }
+            ctx.status(e.getStatus()).json(ApiError.of(e.getMessage()));
         });
         javalin.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
@@ -204,11 +218,17 @@ public final class Server implements AutoCloseable {
         });
     }
 
-    /** Loads the text encoder in the background, so the first request does not pay for it. */
-    private static void warmUp() {
+    /**
+     * Loads the text encoder and embeds every model's vocabulary in the background, so the first request does not
+     * pay for it (a prompt outside the vocabulary is compared with all of it: 1910 emoji names take seconds).
+     */
+    private void warmUp() {
         Thread thread = new Thread(() -> {
             try {
                 TextEncoder.get().embed("warm up");
+                for (ModelRegistry.Entry entry : registry.list()) {
+                    TextEncoder.get().embedAll(entry.info().prompts());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("could not warm up the text encoder: {}", e.getMessage());
             }

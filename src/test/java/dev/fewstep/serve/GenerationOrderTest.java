@@ -3,6 +3,7 @@ package dev.fewstep.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.InvalidRequestException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class GenerationOrderTest {
         assertThat(order.request().sampler()).isEqualTo("DDIM");
         assertThat(order.request().steps()).isEqualTo(7);
         assertThat(order.request().cfg()).isZero();
-        assertThat(order.request().seed()).isEqualTo(GenerationOrder.MAX_SEED);
+        assertThat(order.request().seed()).isEqualTo(GenerateRequest.MAX_SEED);
         assertThat(order.request().n()).isEqualTo(64);
         assertThat(order.scale()).isEqualTo(16);
         GenerationOrder nulls = GenerationOrder.parse("{\"prompt\": \"x\", \"steps\": null, \"seed\": null}", () -> Optional.of("m"));

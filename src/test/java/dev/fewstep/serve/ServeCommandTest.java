@@ -36,6 +36,22 @@ class ServeCommandTest {
     }
 
     @Test
+    void anInvalidHostIsNamedAsTheProblemNotThePort() {
+        String[][] cases = {
+            {"999.1.1.1", "is not a valid IPv4 address"},
+            {"1.2.3", "is not a valid IPv4 address"},
+            {"no-such-host.invalid", "is neither an IP address nor a name this machine can resolve"},
+            {"192.0.2.1", "is not an address of this machine"}, // TEST-NET-1: documentation only, never local
+        };
+        for (String[] c : cases) {
+            Run run = run("serve", "--host", c[0], "--port", "0");
+            assertThat(run.exit()).as(c[0]).isEqualTo(Main.BAD_INPUT);
+            assertThat(run.output().strip()).as(c[0]).startsWith("fewstep: host " + c[0] + " " + c[1])
+                    .doesNotContain("\n").doesNotContainIgnoringCase("port");
+        }
+    }
+
+    @Test
     void settingsDefaultToLoopbackWithOneWorkerAndEightWaitingSlots(@TempDir Path models) {
         ServerSettings defaults = ServerSettings.defaults(models);
         assertThat(defaults.host()).isEqualTo("127.0.0.1");
@@ -59,13 +75,21 @@ class ServeCommandTest {
     }
 
     private static int runQuietly(String... args) {
+        return run(args).exit();
+    }
+
+    /** What a command line printed, standard output and error together, and its exit code. */
+    record Run(int exit, String output) {}
+
+    private static Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (PrintStream sink = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(sink);
             System.setErr(sink);
-            return Main.run(args);
+            int exit = Main.run(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);

@@ -91,7 +91,26 @@ class WebPageBrowserTest {
         String caption = driver.findElement(By.cssSelector("#results figcaption")).getText();
         assertThat(caption).contains("1 NFE").containsPattern("\\d+\\.\\d\\d s").contains("seed");
         assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("warning")).isDisplayed()).as("stripes is in the vocabulary").isFalse();
         wait.until(browser -> !driver.findElements(By.cssSelector("#gallery .thumb")).isEmpty());
+    }
+
+    @Test
+    void aPromptOutsideTheVocabularyShowsAWarningWithTheNearestPrompts() {
+        driver.get(server.url());
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.until(browser -> "true".equals(driver.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        WebElement prompt = driver.findElement(By.id("prompt"));
+        prompt.clear();
+        prompt.sendKeys("zebra crossing");
+        new Select(driver.findElement(By.id("n"))).selectByValue("1");
+        driver.findElement(By.id("generate")).click();
+
+        wait.until(browser -> !loadedImages().isEmpty());
+        WebElement warning = driver.findElement(By.id("warning"));
+        assertThat(warning.isDisplayed()).isTrue();
+        assertThat(warning.getText()).startsWith("\"zebra crossing\" is not one of the 3 prompts").contains("nearest: ");
+        assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
     }
 
     @Test
