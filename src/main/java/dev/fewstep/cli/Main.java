@@ -1,6 +1,7 @@
 package dev.fewstep.cli;
 
 import dev.fewstep.data.DatasetException;
+import dev.fewstep.generate.NonFiniteImagesException;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.train.DivergedException;
 import picocli.CommandLine;
@@ -45,7 +46,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof DatasetException) {
+            if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof DatasetException
+                    || e instanceof NonFiniteImagesException) {
                 cmd.getErr().println("fewstep: " + e.getMessage());
                 return BAD_INPUT;
             }

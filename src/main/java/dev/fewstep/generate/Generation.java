@@ -62,7 +62,13 @@ public final class Generation {
             NDArray noise = manager.create(noise(firstSeed, batch, channels * size * size), new Shape(batch, channels, size, size));
             Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
             Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
-            float[] pixels = sample.images().clip(-1, 1).toFloatArray();
+            NDArray images = sample.images();
+            // Clipping would turn infinities into white and leave NaN to become black: a broken image, not an answer.
+            if (images.isNaN().logicalOr(images.isInfinite()).any().getBoolean()) {
+                throw new NonFiniteImagesException(model.name() + " produced non-finite pixels (NaN or infinity) with "
+                        + model.generator().describe(budget) + "; its weights may be broken, or try another sampler or cfg");
+            }
+            float[] pixels = images.clip(-1, 1).toFloatArray();
             return new Result(pixels, batch, channels, size, sample.nfe(), (System.nanoTime() - start) / 1e9);
         }
     }

@@ -3,6 +3,7 @@ package dev.fewstep.serve;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.InvalidRequestException;
+import dev.fewstep.generate.NonFiniteImagesException;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.sample.Sampler;
 import dev.fewstep.text.TextEncoder;
@@ -194,6 +195,7 @@ public final class Server implements AutoCloseable {
             ctx.header("Retry-After", Integer.toString(queue.retryAfterSeconds()));
             ctx.status(503).json(ApiError.of(e.getMessage()));
         });
+        javalin.exception(NonFiniteImagesException.class, (e, ctx) -> ctx.status(500).json(ApiError.of(e.getMessage())));
         javalin.exception(CheckpointException.class, (e, ctx) -> {
             LOG.error("cannot load a model", e);
             ctx.status(500).json(ApiError.of("the model could not be loaded: " + e.getMessage()));
