@@ -9,14 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "data", description = "Fetch and inspect datasets.", subcommands = {DataCommand.Fetch.class, DataCommand.Info.class})
-final class DataCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class DataCommand extends GroupCommand {
 
     @Command(name = "fetch", description = "Fetch a dataset from its package registry (emoji: npm).")
     static final class Fetch implements Callable<Integer> {

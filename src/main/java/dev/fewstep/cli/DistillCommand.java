@@ -13,14 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "distill", description = "Distil a teacher into a fast generator.",
         subcommands = {SidCommand.class, ConsistencyCommand.class, DistillCommand.Plot.class})
-final class DistillCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class DistillCommand extends GroupCommand {
 
     @Command(name = "plot", description = "Draw a distillation's FID (or losses) vs iterations to MODEL/fid-vs-iterations.png.")
     static final class Plot implements Callable<Integer> {

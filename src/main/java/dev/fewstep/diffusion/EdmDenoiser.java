@@ -9,20 +9,28 @@ import dev.fewstep.nn.UNet;
  * c_skip = sigma_data^2 / (sigma^2 + sigma_data^2), c_out = sigma sigma_data / sqrt(sigma^2 + sigma_data^2),
  * c_in = 1 / sqrt(sigma^2 + sigma_data^2), c_noise = ln(sigma) / 4.
  * The network sees unit-variance inputs and targets at every noise level.
+ *
+ * <p>With {@code sigmaMin} &gt; 0 it is a consistency model's parametrisation (Song et al. 2023, "Consistency Models",
+ * Eq. 5 and Appendix C): c_skip = sigma_data^2 / ((sigma - sigma_min)^2 + sigma_data^2) and c_out = sigma_data (sigma -
+ * sigma_min) / sqrt(sigma^2 + sigma_data^2), so that D(x; sigma_min) = x exactly, with EDM's c_in and c_noise: a
+ * network taken from an EDM teacher starts as that teacher's denoiser wherever sigma &gt;&gt; sigma_min.
  */
 public final class EdmDenoiser implements Denoiser {
     public static final double SIGMA_DATA = 0.5;
 
     private final UNet network;
     private final double sigmaData;
+    private final double sigmaMin;
 
     public EdmDenoiser(UNet network) {
-        this(network, SIGMA_DATA);
+        this(network, SIGMA_DATA, 0);
     }
 
-    public EdmDenoiser(UNet network, double sigmaData) {
+    /** @param sigmaMin 0 for EDM; a consistency model's smallest level, where it returns its input */
+    public EdmDenoiser(UNet network, double sigmaData, double sigmaMin) {
         this.network = network;
         this.sigmaData = sigmaData;
+        this.sigmaMin = sigmaMin;
     }
 
     public UNet network() {
@@ -78,8 +86,9 @@ public final class EdmDenoiser implements Denoiser {
         Preconditioning(NDArray sigma) {
             NDArray s = sigma.reshape(-1, 1, 1, 1);
             NDArray total = s.square().add(sigmaData * sigmaData);
-            cSkip = total.pow(-1).mul(sigmaData * sigmaData);
-            cOut = s.mul(sigmaData).div(total.sqrt());
+            NDArray fromMin = sigmaMin == 0 ? s : s.sub(sigmaMin);
+            cSkip = (sigmaMin == 0 ? total : fromMin.square().add(sigmaData * sigmaData)).pow(-1).mul(sigmaData * sigmaData);
+            cOut = fromMin.mul(sigmaData).div(total.sqrt());
             cIn = total.sqrt().pow(-1);
             cNoise = sigma.log().div(4);
         }

@@ -2,13 +2,13 @@ package dev.fewstep.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.diffusion.EdmLoss;
 import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.TeacherGenerator;
 import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.Json;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.nn.UNet;
 import dev.fewstep.nn.UNetConfig;
@@ -32,7 +32,6 @@ import java.util.Map;
  */
 public final class TeacherTraining implements TrainingMethod, AutoCloseable {
     public static final String LOG = "train-log.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Global gradient-norm clip; rarely active once training settles, it stops early divergence. */
     static final double MAX_GRADIENT_NORM = 1.0;
     /** Iterations in a row with a skipped update after which the run stops as diverged. */
@@ -115,7 +114,7 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
             Objective value = iteration.update(adam, config.learningRate(iteration.index()), MAX_GRADIENT_NORM,
                     () -> Objective.of(loss.loss(denoiser, batch.images(), batch.conditioning())));
             ema.update(iteration.index());
-            return Map.of("loss", iteration.skippedUpdates() == 0 ? value.reported() : Double.NaN);
+            return Map.of("loss", iteration.reported(value));
         }
     }
 
@@ -127,11 +126,7 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
     @Override
     public ModelInfo info(long iteration, double seconds, Map<String, Double> means) {
         Map<String, String> extra = new LinkedHashMap<>();
-        try {
-            extra.put("training", JSON.writeValueAsString(config));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        extra.put("training", Json.write(config));
         extra.put("train_seconds", String.format("%.1f", seconds));
         extra.put("train_loss", String.format("%.5f", means.getOrDefault("loss", Double.NaN)));
         return new ModelInfo(ModelInfo.TEACHER, data.name(), networkConfig(), iteration, data.prompts(), List.of(), extra);

@@ -1,8 +1,6 @@
 package dev.fewstep.train;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.Json;
 import dev.fewstep.train.loop.SettingsDiff;
 
 /**
@@ -22,7 +20,6 @@ import dev.fewstep.train.loop.SettingsDiff;
 public record TrainConfig(
         String dataset, int steps, int batch, double learningRate, int warmupSteps, double emaDecay,
         double promptDropout, long seed, int checkpointEvery, int baseChannels) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The defaults, for the CLI's options and their help. */
     public static final TrainConfig DEFAULTS = new TrainConfig(null, 4000, 32, 8e-4, 200, 0.999, 0.1, 1, 100, 24);
@@ -39,10 +36,6 @@ public record TrainConfig(
     }
 
     public static TrainConfig fromJson(String json, String source) {
-        try {
-            return JSON.readValue(json, TrainConfig.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new CheckpointException(source + " has corrupt training settings: " + e.getMessage(), e);
-        }
+        return Json.read(json, TrainConfig.class, source, "training settings");
     }
 }

@@ -1,8 +1,6 @@
 package dev.fewstep.distill.consistency;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,8 +24,6 @@ import java.util.List;
  */
 public record ConsistencyConfig(int levels, String solver, double guidance, double huber, double targetDecay,
         double learningRate, double emaDecay, int batch, int iterations, long seed, int checkpointEvery, int probeEvery) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The paper's choices where they carry over, a learning rate and averages for runs of a few thousand iterations. */
     public static final ConsistencyConfig DEFAULTS =
             new ConsistencyConfig(18, "heun", 2.0, 0.00054 * 32, 0.95, 1e-4, 0.999, 16, 3000, 1, 100, 100);
@@ -49,18 +45,10 @@ public record ConsistencyConfig(int levels, String solver, double guidance, doub
     }
 
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(this);
     }
 
     public static ConsistencyConfig fromJson(String json, String source) {
-        try {
-            return JSON.readValue(json, ConsistencyConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new CheckpointException(source + " has corrupt consistency settings: " + e.getOriginalMessage(), e);
-        }
+        return Json.read(json, ConsistencyConfig.class, source, "consistency settings");
     }
 }

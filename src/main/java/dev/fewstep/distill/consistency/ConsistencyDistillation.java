@@ -3,6 +3,7 @@ package dev.fewstep.distill.consistency;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fewstep.data.ImageDataset;
+import dev.fewstep.diffusion.EdmDenoiser;
 import dev.fewstep.generate.Budget;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.model.DiffusionModel;
@@ -37,7 +38,7 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
     /** The probes measure the student at 2 steps, the budget the target is set at. */
     static final Budget PROBE_BUDGET = new Budget(null, 2, 1.0);
     /** Consistency students: their network with the boundary scalings, sampled in 1 to 4 steps. */
-    public static final ModelKind KIND = new ModelKind(NAME, ModelKind.STUDENT, ConsistencyFunction::new,
+    public static final ModelKind KIND = new ModelKind(NAME, ModelKind.STUDENT, ConsistencyFunction::of,
             (info, consistency) -> new ConsistencyGenerator(consistency));
 
     private final ConsistencyConfig config;
@@ -47,8 +48,8 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
     private final UNet student;
     private final UNet target;
     private final UNet average;
-    private final ConsistencyFunction online;
-    private final ConsistencyFunction targetFunction;
+    private final EdmDenoiser online;
+    private final EdmDenoiser targetFunction;
     private final Adam adam;
     private final Ema targetEma;
     private final Ema shippedEma;
@@ -75,8 +76,8 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
         Weights.copy(teacher.network(), student);
         target.freezeParameters(true);
         average.freezeParameters(true);
-        online = new ConsistencyFunction(student);
-        targetFunction = new ConsistencyFunction(target);
+        online = ConsistencyFunction.of(student);
+        targetFunction = ConsistencyFunction.of(target);
         adam = new Adam(student, manager, 0.9, 0.999, 1e-8);
         targetEma = new Ema(student, target, step -> config.targetDecay());
         shippedEma = new Ema(student, average, Ema.decay(config.emaDecay()));
@@ -126,7 +127,7 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
                     () -> loss.loss(online, targetFunction, noisy, stepped, levels[0], levels[1], batch.conditioning()));
             targetEma.update(iteration.index());
             shippedEma.update(iteration.index());
-            return Map.of("consistency_loss", iteration.skippedUpdates() == 0 ? value.reported() : Double.NaN);
+            return Map.of("consistency_loss", iteration.reported(value));
         }
     }
 
@@ -160,7 +161,7 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
     @Override
     public Snapshot snapshot(NDManager scope) {
         var shape = average.config();
-        return new Snapshot(new ConsistencyGenerator(new ConsistencyFunction(average)), PROBE_BUDGET, scope,
+        return new Snapshot(new ConsistencyGenerator(ConsistencyFunction.of(average)), PROBE_BUDGET, scope,
                 teacher.info().prompts(), shape.imageChannels(), shape.imageSize());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.Json;
 import dev.fewstep.train.loop.SettingsDiff;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,11 +157,7 @@ public record SidConfig(Loss loss, Lsg guidance, Optimiser optimiser, Run run, S
     }
 
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(this);
     }
 
     /** Reads the JSON of {@link #toJson}, or the flat form that students distilled before the sections existed. */

@@ -70,6 +70,11 @@ public final class Iteration {
         }
     }
 
+    /** The value to report for an update's loss: NaN when an update of this iteration was skipped. */
+    public double reported(Objective value) {
+        return skippedUpdates == 0 ? value.reported() : Double.NaN;
+    }
+
     /** Updates skipped in this iteration for a non-finite loss or gradient. */
     public int skippedUpdates() {
         return skippedUpdates;

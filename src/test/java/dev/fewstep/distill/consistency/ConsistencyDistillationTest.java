@@ -59,9 +59,9 @@ class ConsistencyDistillationTest {
             network.getParameters().values().forEach(p -> p.getArray().addi(manager.randomNormal(p.getArray().getShape()).muli(0.05)));
             NDArray x = manager.randomNormal(new Shape(2, 1, 32, 32));
             NDArray sigma = manager.full(new Shape(2), (float) ConsistencyFunction.SIGMA_MIN);
-            NDArray f = new ConsistencyFunction(network).denoise(x, sigma, Conditioning.unconditional(manager, 2, 384));
+            NDArray f = ConsistencyFunction.of(network).denoise(x, sigma, Conditioning.unconditional(manager, 2, 384));
             assertThat(f.sub(x).abs().max().getFloat()).isLessThan(1e-6f);
-            NDArray atOne = new ConsistencyFunction(network).denoise(x, manager.ones(new Shape(2)),
+            NDArray atOne = ConsistencyFunction.of(network).denoise(x, manager.ones(new Shape(2)),
                     Conditioning.unconditional(manager, 2, 384));
             assertThat(atOne.sub(x).abs().max().getFloat()).as("away from sigma_min the network counts").isGreaterThan(1e-3f);
         }
