@@ -19,6 +19,11 @@ public record ModelKind(String name, String role, Function<UNet, Denoiser> denoi
     public static final String TEACHER = "teacher";
     public static final String STUDENT = "student";
 
+    /** Declares the kinds of models a method ships, found by {@link java.util.ServiceLoader}. */
+    public interface Source {
+        java.util.List<ModelKind> kinds();
+    }
+
     public boolean isTeacher() {
         return role.equals(TEACHER);
     }

@@ -1,16 +1,17 @@
 package dev.fewstep.model;
 
 import dev.fewstep.diffusion.EdmDenoiser;
-import dev.fewstep.distill.consistency.ConsistencyDistillation;
 import dev.fewstep.generate.StudentGenerator;
 import dev.fewstep.generate.TeacherGenerator;
 import dev.fewstep.io.CheckpointException;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The model kinds by name. A method that ships a new kind of model registers it here once; everything that loads,
- * lists, serves or measures models asks the kind, never the name.
+ * The model kinds by name: the teacher and SiD's one-step students here, and those a method package declares as a
+ * {@link ModelKind.Source} service (one line in {@code META-INF/services/dev.fewstep.model.ModelKind$Source}).
+ * Everything that loads, lists, serves or measures models asks the kind, never the name.
  */
 public final class ModelKinds {
     private static final Map<String, ModelKind> KINDS = new ConcurrentHashMap<>();
@@ -20,7 +21,7 @@ public final class ModelKinds {
                 (info, denoiser) -> new TeacherGenerator(denoiser)));
         register(new ModelKind(ModelInfo.SID, ModelKind.STUDENT, EdmDenoiser::new,
                 (info, denoiser) -> new StudentGenerator(denoiser, info.sigmas())));
-        register(ConsistencyDistillation.KIND);
+        ServiceLoader.load(ModelKind.Source.class).forEach(source -> source.kinds().forEach(ModelKinds::register));
     }
 
     private ModelKinds() {}
