@@ -2,6 +2,7 @@ package dev.fewstep.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fewstep.generate.Budget;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.sample.Sampler;
 import java.io.IOException;
@@ -94,7 +95,8 @@ public final class Benchmark {
     }
 
     /**
-     * Runs the grid on {@code teacher}, then each distilled model (opened and closed by {@code open}) at NFE 1.
+     * Runs the grid on {@code teacher}, then each distilled model (opened and closed by {@code open}) at each of its
+     * presets (its own step counts).
      *
      * @param base n, seed, cfg and chunk of every row; its sampler and steps are overridden by the grid
      */
@@ -111,10 +113,16 @@ public final class Benchmark {
         }
         for (String name : distilled) {
             try (DiffusionModel model = open.apply(name)) {
-                var progress = listener.rowStarted(name, rows.size(), total);
-                Row row = new Row(name, model.generator().nfe(base.budget()), evaluator.evaluate(model, base, progress));
-                rows.add(row);
-                listener.rowFinished(row);
+                // A student's presets are its step counts (a consistency student's 4, 2 and 1), each a row.
+                for (Budget preset : model.generator().presets()) {
+                    EvalSettings settings = new EvalSettings(base.sampler(), preset.steps(), base.cfg(), base.n(),
+                            base.seed(), base.chunk());
+                    int nfe = model.generator().nfe(settings.budget());
+                    var progress = listener.rowStarted(name + " " + nfe + " NFE", rows.size(), total);
+                    Row row = new Row(name, nfe, evaluator.evaluate(model, settings, progress));
+                    rows.add(row);
+                    listener.rowFinished(row);
+                }
             }
         }
         return new Report(teacher.name(), date, base.n(), base.seed(), base.cfg(), evaluator.features().name(),
