@@ -3,6 +3,7 @@ package dev.fewstep.cli;
 import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
+import dev.fewstep.generate.ImageParameters;
 import dev.fewstep.generate.Images;
 import dev.fewstep.generate.Vocabulary;
 import dev.fewstep.model.DiffusionModel;
@@ -58,8 +59,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "upscale factor of the written PNG (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int scale;
 
+    @Option(names = "--from", description = "make again the image of a PNG that fewstep wrote: its prompts, model,"
+            + " sampler, steps, cfg, seed, n and scale (other options besides --out are refused)")
+    Path from;
+
     @Override
     public Integer call() throws Exception {
+        ImageParameters recorded = from == null ? null : ImageFrom.apply(this, spec);
         if (prompts.isEmpty() && !allPrompts) {
             throw new IllegalArgumentException("give --prompt TEXT (or --all-prompts)");
         }
@@ -104,7 +110,11 @@ final class GenerateCommand implements Callable<Integer> {
                 seconds += results.get(r).seconds();
             }
             int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
-            Images.writePng(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(), columns), scale), out);
+            ImageParameters parameters = new ImageParameters(rows, model, loaded.hash(), sampler, steps, cfg, seed, first.nfe(),
+                    n, scale);
+            ImageFrom.warnIfModelChanged(recorded, parameters);
+            Images.writePng(Images.png(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(),
+                    columns), scale), parameters), out);
             String method = loaded.info().kind() + ", " + loaded.generator().describe(requests.get(0).budget());
             int count = rows.size() * n;
             System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s"

@@ -72,10 +72,20 @@ public final class Images {
 
     /** Writes atomically: a temporary file beside the target, then a rename. */
     public static void writePng(BufferedImage image, Path path) throws IOException {
+        writePng(png(image), path);
+    }
+
+    /** The image as PNG bytes carrying how it was made ({@link ImageParameters}). */
+    public static byte[] png(BufferedImage image, ImageParameters parameters) {
+        return PngText.with(png(image), ImageParameters.KEY, parameters.toText());
+    }
+
+    /** Writes PNG bytes atomically: a temporary file beside the target, then a rename. */
+    public static void writePng(byte[] png, Path path) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(parent, ".fewstep", ".png");
         try {
-            Files.write(temp, png(image));
+            Files.write(temp, png);
             Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);

@@ -19,10 +19,16 @@ public final class DiffusionModel implements AutoCloseable {
     private final UNet network;
     private final Denoiser denoiser;
     private final ModelKind kind;
+    private final Path file;
+    private volatile String hash;
 
-    /** @throws dev.fewstep.io.CheckpointException if no method registered the info's kind */
-    public DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network) {
+    /**
+     * @param file the file the weights came from, or null for a model built in memory
+     * @throws dev.fewstep.io.CheckpointException if no method registered the info's kind
+     */
+    public DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network, Path file) {
         this.name = name;
+        this.file = file;
         this.info = info;
         this.manager = manager;
         this.network = network;
@@ -41,7 +47,7 @@ public final class DiffusionModel implements AutoCloseable {
             UNet network = UNet.create(info.config(), manager);
             Weights.load(network, contents.tensors(), file.toString());
             network.freezeParameters(true);
-            return new DiffusionModel(dir.getFileName().toString(), info, manager, network);
+            return new DiffusionModel(dir.getFileName().toString(), info, manager, network, file);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -67,6 +73,18 @@ public final class DiffusionModel implements AutoCloseable {
     /** The network with its kind's preconditioning. */
     public Denoiser denoiser() {
         return denoiser;
+    }
+
+    /** The first 10 hex digits of the model file's SHA-256 (how images name the exact weights), or "" in memory. */
+    public String hash() {
+        if (hash == null) {
+            try {
+                hash = file == null ? "" : ModelStore.sha256(file).substring(0, 10);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return hash;
     }
 
     public ModelKind kind() {

@@ -77,7 +77,7 @@ final class GenerateEndpoints {
         ctx.header(SEED_HEADER, Long.toString(order.request().seed()));
         ctx.header(MODEL_HEADER, model.name());
         if (png) {
-            ctx.contentType("image/png").result(GenerationResponse.png(result, 0, order.scale()));
+            ctx.contentType("image/png").result(GenerationResponse.png(job, result, 0, order.scale()));
         } else {
             ctx.json(withWarnings(GenerationResponse.of(job, result, order.scale()), warnings));
         }

@@ -3,6 +3,7 @@ package dev.fewstep.serve;
 import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
+import dev.fewstep.generate.ImageParameters;
 import dev.fewstep.generate.Images;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public record GenerationResponse(String model, String kind, String prompt, Strin
         List<Image> images = new ArrayList<>();
         Base64.Encoder base64 = Base64.getEncoder();
         for (int i = 0; i < result.count(); i++) {
-            images.add(new Image(request.seed() + i, base64.encodeToString(png(result, i, scale))));
+            images.add(new Image(request.seed() + i, base64.encodeToString(png(job, result, i, scale))));
         }
         int side = result.size() * scale;
         return new GenerationResponse(job.model().name(), job.model().kind().role(), request.prompt().strip(),
@@ -41,11 +42,18 @@ public record GenerationResponse(String model, String kind, String prompt, Strin
                 request.seed(), result.count(), result.nfe(), result.seconds(), job.queueSeconds(), side, side, images);
     }
 
-    /** Image {@code index} of a result as PNG bytes, upscaled by an integer factor. */
-    public static byte[] png(Generation.Result result, int index, int scale) {
+    /**
+     * Image {@code index} of a result as PNG bytes, upscaled by an integer factor, carrying how it was made: the
+     * request's settings with this image's own seed, so that {@code generate --from} makes exactly this image.
+     */
+    public static byte[] png(GenerationJob job, Generation.Result result, int index, int scale) {
         int length = result.channels() * result.size() * result.size();
         float[] pixels = Arrays.copyOfRange(result.pixels(), index * length, (index + 1) * length);
         BufferedImage image = Images.grid(pixels, 1, result.channels(), result.size());
-        return Images.png(scale == 1 ? image : Images.upscale(image, scale));
+        GenerateRequest request = job.request();
+        ImageParameters parameters = new ImageParameters(List.of(request.prompt().strip()), job.model().name(),
+                job.model().hash(), request.sampler(), request.steps(), request.cfg(), request.seed() + index, result.nfe(),
+                1, scale);
+        return Images.png(scale == 1 ? image : Images.upscale(image, scale), parameters);
     }
 }

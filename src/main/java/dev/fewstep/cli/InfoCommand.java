@@ -1,0 +1,27 @@
+package dev.fewstep.cli;
+
+import dev.fewstep.generate.ImageParameters;
+import dev.fewstep.generate.PngText;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "info", description = "Print how a PNG that fewstep wrote was made (its 'parameters' text).")
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "a PNG file")
+    Path image;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(image)) {
+            throw new IllegalArgumentException(image + ": no such file");
+        }
+        String text = PngText.read(Files.readAllBytes(image), ImageParameters.KEY).orElseThrow(() ->
+                new IllegalArgumentException(image + " carries no fewstep parameters (no PNG text chunk named '"
+                        + ImageParameters.KEY + "')"));
+        System.out.println(text);
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fewstep.generate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How an image was made, as the PNG's {@code parameters} text holds it in the widely used form: the prompt (one line
+ * per prompt of a grid), then one line of "Key: value" pairs, e.g.
+ * {@code Sneaker\nSteps: 18, Sampler: heun, CFG scale: 2.0, Seed: 0, Model: fashion-teacher, Model hash: a9190a735f,
+ * NFE: 35, Images: 16, Scale: 4, Version: fewstep 0.1.0}. {@code generate --from} reads it back.
+ *
+ * @param prompts one per grid row
+ * @param modelHash the first 10 hex digits of the model file's SHA-256
+ * @param n images per prompt; {@code seed} is the first image's, image i uses seed + i
+ * @param scale the PNG's upscaling factor
+ */
+public record ImageParameters(List<String> prompts, String model, String modelHash, String sampler, int steps,
+        double cfg, long seed, int nfe, int n, int scale) {
+    public static final String KEY = "parameters";
+    public static final String VERSION = "fewstep 0.1.0";
+
+    public String toText() {
+        StringBuilder text = new StringBuilder();
+        prompts.forEach(prompt -> text.append(prompt).append('\n'));
+        text.append("Steps: ").append(steps).append(", Sampler: ").append(sampler).append(", CFG scale: ").append(cfg)
+                .append(", Seed: ").append(seed).append(", Model: ").append(model).append(", Model hash: ").append(modelHash)
+                .append(", NFE: ").append(nfe).append(", Images: ").append(n).append(", Scale: ").append(scale)
+                .append(", Version: ").append(VERSION);
+        return text.toString();
+    }
+
+    /** @throws IllegalArgumentException if the text is not of this form */
+    public static ImageParameters parse(String text) {
+        List<String> lines = text.lines().toList();
+        if (lines.size() < 2) {
+            throw new IllegalArgumentException("the image's parameters have no prompt and settings lines");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : lines.get(lines.size() - 1).split(", ")) {
+            int colon = pair.indexOf(": ");
+            if (colon < 0) {
+                throw new IllegalArgumentException("the image's parameters line has no \"Key: value\" pair in \"" + pair + "\"");
+            }
+            fields.put(pair.substring(0, colon), pair.substring(colon + 2));
+        }
+        try {
+            return new ImageParameters(new ArrayList<>(lines.subList(0, lines.size() - 1)), required(fields, "Model"),
+                    fields.getOrDefault("Model hash", ""), required(fields, "Sampler"),
+                    Integer.parseInt(required(fields, "Steps")), Double.parseDouble(required(fields, "CFG scale")),
+                    Long.parseLong(required(fields, "Seed")), Integer.parseInt(fields.getOrDefault("NFE", "0")),
+                    Integer.parseInt(fields.getOrDefault("Images", "1")), Integer.parseInt(fields.getOrDefault("Scale", "1")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the image's parameters hold a malformed number: " + e.getMessage());
+        }
+    }
+
+    private static String required(Map<String, String> fields, String key) {
+        String value = fields.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("the image's parameters lack \"" + key + "\"");
+        }
+        return value;
+    }
+}
