@@ -55,9 +55,19 @@ public final class EdmDenoiser implements Denoiser {
 
     @Override
     public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
+        return denoise(x, sigma, conditioning, network::apply);
+    }
+
+    /** A raw network F(c_in x; c_noise, prompt) other than this denoiser's own, e.g. one with a ControlNet. */
+    @FunctionalInterface
+    public interface RawNetwork {
+        NDArray apply(NDArray scaledInput, NDArray cNoise, NDArray textEmbedding, NDArray isNull);
+    }
+
+    /** D(x; sigma) with this denoiser's preconditioning around {@code f} instead of its own network. */
+    public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning, RawNetwork f) {
         Preconditioning p = new Preconditioning(sigma);
-        NDArray f = network.apply(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull());
-        return p.output(x, f);
+        return p.output(x, f.apply(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull()));
     }
 
     /** D(x; sigma) and the discriminator logits of F's encoder at the same input, from one pass (SiDA). */

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 
@@ -39,12 +40,23 @@ public final class UNet extends Layer {
     private final List<Stage> up = new ArrayList<>();
     private final GroupNorm outNorm;
     private final Conv output;
+    private final boolean withDecoder;
+    private final List<Integer> encoderSkipChannels;
 
     /** One step of the U: a residual block with optional attention, or a resampling. */
     private record Stage(ResBlock res, AttentionBlock attention, boolean downsample, boolean upsample) {}
 
     public UNet(UNetConfig config) {
+        this(config, true);
+    }
+
+    /**
+     * @param withDecoder false for the encoder and middle block alone (their parameters named as in the whole network),
+     *     the trainable copy of a ControlNet ({@link ControlAdapter})
+     */
+    private UNet(UNetConfig config, boolean withDecoder) {
         this.config = config;
+        this.withDecoder = withDecoder;
         int emb = config.embeddingDim();
         noise1 = addChildBlock("noise1", new Dense(FOURIER_DIM, emb, 1.0));
         noise2 = addChildBlock("noise2", new Dense(emb, emb, 1.0));
@@ -78,9 +90,15 @@ public final class UNet extends Layer {
                 resolution /= 2;
             }
         }
+        encoderSkipChannels = List.copyOf(skipChannels);
         middle1 = addChildBlock("middle1", new ResBlock(ch, ch, emb));
         middleAttention = addChildBlock("middleAttn", new AttentionBlock(ch, config.heads(), config.contextDim()));
         middle2 = addChildBlock("middle2", new ResBlock(ch, ch, emb));
+        if (!withDecoder) {
+            outNorm = null;
+            output = null;
+            return;
+        }
         for (int level = mult.length - 1; level >= 0; level--) {
             int out = config.baseChannels() * mult[level];
             for (int i = 0; i <= config.resBlocksPerLevel(); i++) {
@@ -113,6 +131,16 @@ public final class UNet extends Layer {
         return net;
     }
 
+    /** The encoder and middle block alone ({@link #encoderFeatures}), not initialised. */
+    static UNet encoderOnly(UNetConfig config) {
+        return new UNet(config, false);
+    }
+
+    /** Channels of the skip connections in the order the encoder makes them (full resolution first). */
+    List<Integer> skipChannels() {
+        return encoderSkipChannels;
+    }
+
     /**
      * @param x (B, C, H, W) the preconditioned input c_in * x
      * @param cNoise (B) the preconditioned noise level c_noise(sigma)
@@ -120,7 +148,45 @@ public final class UNet extends Layer {
      * @param isNull (B) 1 where the prompt is dropped (the null embedding is used), else 0
      */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return decode(encode(x, cNoise, textEmbedding, isNull));
+        return decode(encode(x, cNoise, textEmbedding, isNull, null), null);
+    }
+
+    /**
+     * Features added to the decoder's inputs (ControlNet, Zhang et al. 2023, Section 3.2 and Fig. 3): one per skip
+     * connection in the order the encoder makes them (full resolution first) and one to the middle block's output.
+     */
+    public record Residuals(List<NDArray> skips, NDArray middle) {}
+
+    /**
+     * {@link #apply} with {@code residuals} added to the skip connections and the middle block's output; the encoder's
+     * own features enter the middle block unchanged, as in ControlNet's locked network.
+     */
+    public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, Residuals residuals) {
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null);
+        List<NDArray> shallowFirst = new ArrayList<>(encoded.skips());
+        Collections.reverse(shallowFirst);
+        if (residuals.skips().size() != shallowFirst.size()) {
+            throw new IllegalArgumentException(residuals.skips().size() + " skip residuals for "
+                    + shallowFirst.size() + " skip connections");
+        }
+        Deque<NDArray> controlled = new ArrayDeque<>();
+        for (int i = 0; i < shallowFirst.size(); i++) {
+            controlled.push(shallowFirst.get(i).add(residuals.skips().get(i)));
+        }
+        return decode(new Encoded(encoded.features(), controlled, encoded.embedding(), encoded.context()),
+                residuals.middle());
+    }
+
+    /**
+     * The encoder's skip features (full resolution first) and the middle block's output, with {@code inputFeatures}
+     * added to the input convolution's output: what a ControlNet's trainable copy hands to its zero convolutions.
+     */
+    public Residuals encoderFeatures(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull,
+            NDArray inputFeatures) {
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, inputFeatures);
+        List<NDArray> shallowFirst = new ArrayList<>(encoded.skips());
+        Collections.reverse(shallowFirst);
+        return new Residuals(shallowFirst, middle(encoded));
     }
 
     /** The network's output and its encoder logits from one pass (see {@link #encoderLogits}). */
@@ -128,9 +194,9 @@ public final class UNet extends Layer {
 
     /** {@link #apply} and {@link #encoderLogits} sharing the encoder pass. */
     public OutputWithLogits applyWithLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        Encoded encoded = encode(x, cNoise, textEmbedding, isNull);
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null);
         NDArray logits = logits(encoded);
-        return new OutputWithLogits(decode(encoded), logits);
+        return new OutputWithLogits(decode(encoded, null), logits);
     }
 
     /**
@@ -141,13 +207,14 @@ public final class UNet extends Layer {
      * @return (B, 1, r, r) logits, r the lowest resolution (8 for 32x32 images with three levels)
      */
     public NDArray encoderLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return logits(encode(x, cNoise, textEmbedding, isNull));
+        return logits(encode(x, cNoise, textEmbedding, isNull, null));
     }
 
     /** What the encoder hands to the decoder: features, skip connections, and the two conditioning signals. */
     private record Encoded(NDArray features, Deque<NDArray> skips, NDArray embedding, NDArray context) {}
 
-    private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
+    /** @param inputFeatures added to the input convolution's output, or null */
+    private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray inputFeatures) {
         NDArray mask = isNull.reshape(-1, 1);
         NDArray text = textEmbedding.mul(mask.neg().add(1)).add(mask.mul(nullEmbedding.getArray()));
         NDArray emb = noise2.apply(silu(noise1.apply(fourierFeatures(cNoise))))
@@ -155,6 +222,9 @@ public final class UNet extends Layer {
         NDArray context = contextProjection.apply(text).reshape(-1, config.contextTokens(), config.contextDim());
 
         NDArray h = input.apply(x);
+        if (inputFeatures != null) {
+            h = h.add(inputFeatures);
+        }
         Deque<NDArray> skips = new ArrayDeque<>();
         skips.push(h);
         for (Stage stage : down) {
@@ -175,11 +245,23 @@ public final class UNet extends Layer {
         return encoded.features().mean(new int[] {1}, true);
     }
 
-    private NDArray decode(Encoded encoded) {
+    private NDArray middle(Encoded encoded) {
+        NDArray emb = encoded.embedding();
+        return middle2.apply(middleAttention.apply(middle1.apply(encoded.features(), emb), encoded.context()), emb);
+    }
+
+    /** @param middleResidual added to the middle block's output, or null */
+    private NDArray decode(Encoded encoded, NDArray middleResidual) {
+        if (!withDecoder) {
+            throw new UnsupportedOperationException("this network is an encoder alone (a ControlNet's copy)");
+        }
         NDArray emb = encoded.embedding();
         NDArray context = encoded.context();
         Deque<NDArray> skips = encoded.skips();
-        NDArray h = middle2.apply(middleAttention.apply(middle1.apply(encoded.features(), emb), context), emb);
+        NDArray h = middle(encoded);
+        if (middleResidual != null) {
+            h = h.add(middleResidual);
+        }
         for (Stage stage : up) {
             if (stage.upsample()) {
                 h = h.repeat(2, 2).repeat(3, 2);
