@@ -50,10 +50,7 @@ public final class UNet extends Layer {
         this(config, true);
     }
 
-    /**
-     * @param withDecoder false for the encoder and middle block alone (their parameters named as in the whole network),
-     *     the trainable copy of a ControlNet ({@link ControlAdapter})
-     */
+    /** @param withDecoder false for the encoder and middle block alone, named as in the whole network (ControlNet) */
     private UNet(UNetConfig config, boolean withDecoder) {
         this.config = config;
         this.withDecoder = withDecoder;
