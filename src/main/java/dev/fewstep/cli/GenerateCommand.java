@@ -47,6 +47,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--cfg", description = "classifier-free guidance scale w, 1 = none (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
     double cfg;
 
+    @Option(names = "--negative", description = "a negative prompt: guidance moves away from it instead of from no prompt")
+    String negative;
+
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
@@ -71,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         // Everything that does not need the model is checked before it loads; --all-prompts alone stands in as a prompt.
         for (String prompt : prompts.isEmpty() ? List.of("--all-prompts") : prompts) {
-            new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
+            new GenerateRequest(prompt, sampler, steps, cfg, seed, n, negative).validated();
         }
         GenerateRequest.requireImageCount(prompts.size(), n);
         if (scale < 1 || scale > 16) {
@@ -98,7 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
             warnIgnored(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
-                    .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n)).toList();
+                    .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n, negative)).toList();
             double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
             List<Generation.Result> results = generateShowingProgress(loaded, requests);
             Generation.Result first = results.get(0);
@@ -110,7 +113,7 @@ final class GenerateCommand implements Callable<Integer> {
                 seconds += results.get(r).seconds();
             }
             int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
-            ImageParameters parameters = new ImageParameters(rows, model, loaded.hash(), sampler, steps, cfg, seed, first.nfe(),
+            ImageParameters parameters = new ImageParameters(rows, negative, model, loaded.hash(), sampler, steps, cfg, seed, first.nfe(),
                     n, scale);
             ImageFrom.warnIfModelChanged(recorded, parameters);
             Images.writePng(Images.png(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(),
@@ -144,8 +147,8 @@ final class GenerateCommand implements Callable<Integer> {
         Set<Budget.Setting> reads = loaded.generator().reads();
         List<String> ignored = new ArrayList<>();
         Map<String, Budget.Setting> options = Map.of("--sampler", Budget.Setting.SAMPLER, "--steps", Budget.Setting.STEPS,
-                "--cfg", Budget.Setting.CFG);
-        for (String option : List.of("--sampler", "--steps", "--cfg")) {
+                "--cfg", Budget.Setting.CFG, "--negative", Budget.Setting.CFG);
+        for (String option : List.of("--sampler", "--steps", "--cfg", "--negative")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option) && !reads.contains(options.get(option))) {
                 ignored.add(option);
             }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code generate --from IMAGE.png}: the options an image's parameters record, put back into the command. */
 final class ImageFrom {
-    private static final List<String> SET_BY_FROM = List.of("--prompt", "--all-prompts", "--model", "--sampler", "--steps",
+    private static final List<String> SET_BY_FROM = List.of("--prompt", "--negative", "--all-prompts", "--model", "--sampler", "--steps",
             "--cfg", "--seed", "--n", "--scale");
 
     private ImageFrom() {}
@@ -32,6 +32,7 @@ final class ImageFrom {
                 .orElseThrow(() -> new IllegalArgumentException("--from " + command.from
                         + " carries no fewstep parameters (no PNG text chunk named '" + ImageParameters.KEY + "')")));
         command.prompts = new ArrayList<>(p.prompts());
+        command.negative = p.negative();
         command.model = p.model();
         command.sampler = p.sampler();
         command.steps = p.steps();

@@ -12,17 +12,32 @@ import ai.djl.ndarray.types.Shape;
  *
  * @param textEmbedding (B, textDim)
  * @param isNull (B) 1 for "no prompt", 0 otherwise
+ * @param negative (B, textDim) a negative prompt's embedding, which the unconditional branch of guidance uses in
+ *     place of the null embedding, or null for none
  */
-public record Conditioning(NDArray textEmbedding, NDArray isNull) {
+public record Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negative) {
+
+    public Conditioning(NDArray textEmbedding, NDArray isNull) {
+        this(textEmbedding, isNull, null);
+    }
+
+    /** The same prompts with a negative prompt for guidance's unconditional branch. */
+    public Conditioning withNegative(NDArray negativeEmbedding) {
+        return new Conditioning(textEmbedding, isNull, negativeEmbedding);
+    }
 
     public static Conditioning of(NDArray textEmbedding) {
         long batch = textEmbedding.getShape().get(0);
         return new Conditioning(textEmbedding, textEmbedding.getManager().zeros(new Shape(batch)));
     }
 
-    /** The same embeddings marked as dropped: the unconditional branch of guidance. */
+    /**
+     * The unconditional branch of guidance: the same embeddings marked as dropped, or the negative prompt as a prompt
+     * (guidance then moves away from it instead of from "no prompt").
+     */
     public Conditioning unconditional() {
-        return new Conditioning(textEmbedding, isNull.onesLike());
+        return negative == null ? new Conditioning(textEmbedding, isNull.onesLike())
+                : new Conditioning(negative, isNull.zerosLike());
     }
 
     public static Conditioning unconditional(NDManager manager, int batch, int textDim) {
@@ -37,11 +52,13 @@ public record Conditioning(NDArray textEmbedding, NDArray isNull) {
     public Conditioning concat(Conditioning other) {
         return new Conditioning(
                 NDArrays.concat(new NDList(textEmbedding, other.textEmbedding)),
-                NDArrays.concat(new NDList(isNull, other.isNull)));
+                NDArrays.concat(new NDList(isNull, other.isNull)),
+                negative == null || other.negative == null ? null : NDArrays.concat(new NDList(negative, other.negative)));
     }
 
     /** Rows [from, to) of the batch. */
     public Conditioning slice(long from, long to) {
-        return new Conditioning(textEmbedding.get(from + ":" + to), isNull.get(from + ":" + to));
+        return new Conditioning(textEmbedding.get(from + ":" + to), isNull.get(from + ":" + to),
+                negative == null ? null : negative.get(from + ":" + to));
     }
 }

@@ -9,8 +9,9 @@ import dev.fewstep.text.TextEncoder;
  *
  * @param seed the first image uses this seed, image i uses seed + i
  * @param n number of images
+ * @param negative a negative prompt for guidance's unconditional branch, or null for none
  */
-public record GenerateRequest(String prompt, String sampler, int steps, double cfg, long seed, int n) {
+public record GenerateRequest(String prompt, String sampler, int steps, double cfg, long seed, int n, String negative) {
     /** Images per command or request, over all its prompts: memory grows with it. */
     public static final int MAX_IMAGES = 64;
     public static final int MAX_STEPS = 1000;
@@ -20,6 +21,10 @@ public record GenerateRequest(String prompt, String sampler, int steps, double c
      * JSON clients) hold whole numbers exactly only up to 2^53, so a larger seed could not be given back.
      */
     public static final long MAX_SEED = (1L << 53) - 1;
+
+    public GenerateRequest(String prompt, String sampler, int steps, double cfg, long seed, int n) {
+        this(prompt, sampler, steps, cfg, seed, n, null);
+    }
 
     public Budget budget() {
         return new Budget(sampler, steps, cfg);
@@ -31,6 +36,13 @@ public record GenerateRequest(String prompt, String sampler, int steps, double c
             TextEncoder.validate(prompt);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("prompt", e.getMessage());
+        }
+        if (negative != null) {
+            try {
+                TextEncoder.validate(negative);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("negative", "negative " + e.getMessage());
+            }
         }
         if (sampler == null) {
             throw new InvalidRequestException("sampler", "sampler must be one of: " + String.join(", ", Sampler.NAMES));

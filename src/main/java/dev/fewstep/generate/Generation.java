@@ -33,25 +33,34 @@ public final class Generation {
     public static Result generate(DiffusionModel model, GenerateRequest request, IntConsumer onEvaluation) {
         request.validated();
         return generate(model, Collections.nCopies(request.n(), request.prompt().strip()), request.seed(),
-                request.budget(), onEvaluation);
+                request.budget(), request.negative(), onEvaluation);
     }
 
     /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
     public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
             IntConsumer onEvaluation) {
+        return generate(model, prompts, firstSeed, budget, null, onEvaluation);
+    }
+
+    /**
+     * @param negative a negative prompt that guidance moves away from instead of "no prompt", or null (models that
+     *     do not read cfg ignore it)
+     */
+    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
+            String negative, IntConsumer onEvaluation) {
         // PyTorch records autograd graphs per thread and DJL switches recording off only in the thread that started
         // the engine: in server workers every evaluation would otherwise keep its activations for a backward pass.
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return sample(model, prompts, firstSeed, budget, onEvaluation);
+            return sample(model, prompts, firstSeed, budget, negative, onEvaluation);
         } finally {
             JniUtils.setGradMode(recording);
         }
     }
 
     private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
-            IntConsumer onEvaluation) {
+            String negative, IntConsumer onEvaluation) {
         Denoiser denoiser = model.denoiser();
         int channels = denoiser.imageChannels();
         int size = denoiser.imageSize();
@@ -61,6 +70,10 @@ public final class Generation {
             int batch = prompts.size();
             NDArray noise = manager.create(noise(firstSeed, batch, channels * size * size), new Shape(batch, channels, size, size));
             Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
+            if (negative != null) {
+                float[] unwanted = TextEncoder.get().embedAll(Collections.nCopies(batch, negative.strip()));
+                conditioning = conditioning.withNegative(manager.create(unwanted, new Shape(batch, TextEncoder.DIM)));
+            }
             Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
             NDArray images = sample.images();
             // Clipping would turn infinities into white and leave NaN to become black: a broken image, not an answer.

@@ -12,18 +12,23 @@ import java.util.Map;
  * NFE: 35, Images: 16, Scale: 4, Version: fewstep 0.1.0}. {@code generate --from} reads it back.
  *
  * @param prompts one per grid row
+ * @param negative the negative prompt, or null
  * @param modelHash the first 10 hex digits of the model file's SHA-256
  * @param n images per prompt; {@code seed} is the first image's, image i uses seed + i
  * @param scale the PNG's upscaling factor
  */
-public record ImageParameters(List<String> prompts, String model, String modelHash, String sampler, int steps,
+public record ImageParameters(List<String> prompts, String negative, String model, String modelHash, String sampler, int steps,
         double cfg, long seed, int nfe, int n, int scale) {
     public static final String KEY = "parameters";
     public static final String VERSION = "fewstep 0.1.0";
+    private static final String NEGATIVE = "Negative prompt: ";
 
     public String toText() {
         StringBuilder text = new StringBuilder();
         prompts.forEach(prompt -> text.append(prompt).append('\n'));
+        if (negative != null) {
+            text.append(NEGATIVE).append(negative).append('\n');
+        }
         text.append("Steps: ").append(steps).append(", Sampler: ").append(sampler).append(", CFG scale: ").append(cfg)
                 .append(", Seed: ").append(seed).append(", Model: ").append(model).append(", Model hash: ").append(modelHash)
                 .append(", NFE: ").append(nfe).append(", Images: ").append(n).append(", Scale: ").append(scale)
@@ -37,6 +42,11 @@ public record ImageParameters(List<String> prompts, String model, String modelHa
         if (lines.size() < 2) {
             throw new IllegalArgumentException("the image's parameters have no prompt and settings lines");
         }
+        List<String> prompts = new ArrayList<>(lines.subList(0, lines.size() - 1));
+        String negative = null;
+        if (prompts.get(prompts.size() - 1).startsWith(NEGATIVE)) {
+            negative = prompts.remove(prompts.size() - 1).substring(NEGATIVE.length());
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : lines.get(lines.size() - 1).split(", ")) {
             int colon = pair.indexOf(": ");
@@ -46,7 +56,7 @@ public record ImageParameters(List<String> prompts, String model, String modelHa
             fields.put(pair.substring(0, colon), pair.substring(colon + 2));
         }
         try {
-            return new ImageParameters(new ArrayList<>(lines.subList(0, lines.size() - 1)), required(fields, "Model"),
+            return new ImageParameters(prompts, negative, required(fields, "Model"),
                     fields.getOrDefault("Model hash", ""), required(fields, "Sampler"),
                     Integer.parseInt(required(fields, "Steps")), Double.parseDouble(required(fields, "CFG scale")),
                     Long.parseLong(required(fields, "Seed")), Integer.parseInt(fields.getOrDefault("NFE", "0")),

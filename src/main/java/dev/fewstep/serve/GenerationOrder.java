@@ -31,7 +31,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
     public static final int DEFAULT_SCALE = 1;
     public static final int MAX_SCALE = 16;
 
-    static final List<String> FIELDS = List.of("prompt", "model", "sampler", "steps", "cfg", "seed", "n", "scale");
+    static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -69,7 +69,8 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
         if (scale < 1 || scale > MAX_SCALE) {
             throw new InvalidRequestException("scale", "scale must be between 1 and " + MAX_SCALE + ", got " + scale);
         }
-        GenerateRequest request = new GenerateRequest(prompt, sampler, steps, cfg, seed, n).validated();
+        GenerateRequest request = new GenerateRequest(prompt, sampler, steps, cfg, seed, n,
+                text(root, "negative").orElse(null)).validated();
         return new GenerationOrder(model, request, scale);
     }
 

@@ -51,7 +51,7 @@ public record GenerationResponse(String model, String kind, String prompt, Strin
         float[] pixels = Arrays.copyOfRange(result.pixels(), index * length, (index + 1) * length);
         BufferedImage image = Images.grid(pixels, 1, result.channels(), result.size());
         GenerateRequest request = job.request();
-        ImageParameters parameters = new ImageParameters(List.of(request.prompt().strip()), job.model().name(),
+        ImageParameters parameters = new ImageParameters(List.of(request.prompt().strip()), request.negative(), job.model().name(),
                 job.model().hash(), request.sampler(), request.steps(), request.cfg(), request.seed() + index, result.nfe(),
                 1, scale);
         return Images.png(scale == 1 ? image : Images.upscale(image, scale), parameters);

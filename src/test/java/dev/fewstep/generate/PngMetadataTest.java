@@ -20,9 +20,9 @@ class PngMetadataTest {
 
     @Test
     void parametersSurviveTheirTextForm() {
-        ImageParameters p = new ImageParameters(List.of("Ankle boot", "a photo: of a bag, product shot"), "fashion-teacher",
+        ImageParameters p = new ImageParameters(List.of("Ankle boot", "a photo: of a bag, product shot"), "blurry", "fashion-teacher",
                 "a9190a735f", "heun", 18, 2.0, 7, 35, 4, 3);
-        assertThat(p.toText()).startsWith("Ankle boot\na photo: of a bag, product shot\nSteps: 18, Sampler: heun, CFG scale: 2.0");
+        assertThat(p.toText()).startsWith("Ankle boot\na photo: of a bag, product shot\nNegative prompt: blurry\nSteps: 18, Sampler: heun, CFG scale: 2.0");
         assertThat(ImageParameters.parse(p.toText())).isEqualTo(p);
         assertThatThrownBy(() -> ImageParameters.parse("just a prompt")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ImageParameters.parse("p\nSteps: x, Sampler: heun, CFG scale: 2, Seed: 1, Model: m"))
@@ -45,10 +45,10 @@ class PngMetadataTest {
         Path model = TinyModels.teacher(dir, "tiny", 1);
         Path first = dir.resolve("first.png");
         assertThat(Main.run("generate", "--model", model.toString(), "--prompt", "stripes", "--prompt", "dark square",
-                "--sampler", "dpmpp2m", "--steps", "3", "--cfg", "1.5", "--seed", "11", "--n", "2", "--scale", "2",
+                "--negative", "stripes", "--sampler", "dpmpp2m", "--steps", "3", "--cfg", "1.5", "--seed", "11", "--n", "2", "--scale", "2",
                 "--out", first.toString())).isZero();
         String text = PngText.read(Files.readAllBytes(first), ImageParameters.KEY).orElseThrow();
-        assertThat(text).startsWith("stripes\ndark square\nSteps: 3, Sampler: dpmpp2m, CFG scale: 1.5, Seed: 11");
+        assertThat(text).startsWith("stripes\ndark square\nNegative prompt: stripes\nSteps: 3, Sampler: dpmpp2m, CFG scale: 1.5, Seed: 11");
         Path again = dir.resolve("again.png");
         assertThat(Main.run("generate", "--from", first.toString(), "--out", again.toString())).isZero();
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
