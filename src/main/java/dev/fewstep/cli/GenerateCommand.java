@@ -56,8 +56,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--n", description = "number of images, laid out as a grid (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int n;
 
-    @Option(names = "--out", required = true, description = "PNG file to write")
+    @Option(names = "--out", required = true, description = "PNG file to write (the grid)")
     Path out;
+
+    @Option(names = "--out-dir", description = "also write every image as its own PNG in this folder (ROW-SEED.png)")
+    Path outDir;
 
     @Option(names = "--scale", description = "upscale factor of the written PNG (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int scale;
@@ -81,6 +84,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scale must be between 1 and 16");
         }
         OutputFile.png(out);
+        if (outDir != null) {
+            ImageFiles.check(outDir);
+        }
         try (DiffusionModel loaded = DiffusionModel.load(ModelStore.resolve(model))) {
             List<String> rows = new ArrayList<>(prompts);
             if (allPrompts) {
@@ -118,6 +124,9 @@ final class GenerateCommand implements Callable<Integer> {
             ImageFrom.warnIfModelChanged(recorded, parameters);
             Images.writePng(Images.png(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(),
                     columns), scale), parameters), out);
+            if (outDir != null) {
+                ImageFiles.write(outDir, pixels, first.channels(), first.size(), parameters);
+            }
             String method = loaded.info().kind() + ", " + loaded.generator().describe(requests.get(0).budget());
             int count = rows.size() * n;
             System.out.printf("wrote %s: %d image(s) of %s with %s (%s): %.2f s, NFE %d, %.2f images/s"

@@ -53,6 +53,18 @@ class PngMetadataTest {
         assertThat(Main.run("generate", "--from", first.toString(), "--out", again.toString())).isZero();
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(first));
         assertThat(Main.run("info", first.toString())).isZero();
+        // One file per image; each makes itself again, alone.
+        Path each = dir.resolve("each");
+        assertThat(Main.run("generate", "--model", model.toString(), "--prompt", "stripes", "--prompt", "dark square",
+                "--steps", "3", "--seed", "11", "--n", "2", "--out", dir.resolve("grid.png").toString(), "--out-dir",
+                each.toString())).isZero();
+        try (var files = Files.list(each)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly("00-11.png", "00-12.png", "01-11.png", "01-12.png");
+        }
+        assertThat(Main.run("generate", "--from", each.resolve("01-12.png").toString(), "--out",
+                dir.resolve("one.png").toString())).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("one.png"))).isEqualTo(Files.readAllBytes(each.resolve("01-12.png")));
         assertThat(Main.run("generate", "--from", first.toString(), "--prompt", "stripes", "--out",
                 dir.resolve("x.png").toString())).isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run("generate", "--from", first.toString(), "--out", first.toString())).isEqualTo(Main.BAD_INPUT);
