@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fewstep HTTP server: the JSON API under {@code /v1} (with OpenAI's images API, {@link OpenAiApi}),
- * {@code /health}, {@code /openapi.json} and the web page at {@code /}, all from one Javalin instance. Models load lazily and are shared; generation runs on a bounded
+ * {@code /health}, {@code /metrics} (Prometheus), {@code /openapi.json} and the web page at {@code /}, all from one Javalin instance. Models load lazily and are shared; generation runs on a bounded
  * {@link GenerationQueue}.
  */
 public final class Server implements AutoCloseable {
@@ -44,6 +44,7 @@ public final class Server implements AutoCloseable {
     private final ServerSettings settings;
     private final ModelRegistry registry;
     private final GenerationQueue queue;
+    private final ServerMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final long startedNanos = System.nanoTime();
     private Javalin app;
@@ -53,6 +54,7 @@ public final class Server implements AutoCloseable {
         this.settings = settings;
         this.registry = new ModelRegistry(settings.modelsRoot());
         this.queue = new GenerationQueue(settings.workers(), settings.maxQueue(), settings.requestTimeout());
+        this.metrics = new ServerMetrics(queue, settings.requestTimeout());
     }
 
     /**
@@ -80,6 +82,8 @@ public final class Server implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
+            // Runs after every request, errors and static files included, once its status is final.
+            config.requestLogger.http((ctx, millis) -> metrics.request(ctx));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/web";
@@ -97,6 +101,7 @@ public final class Server implements AutoCloseable {
         app.before(Server::securityHeaders);
         app.get("/health", this::health);
         app.get("/v1/models", this::models);
+        app.get(ServerMetrics.PATH, metrics::scrape);
         app.post("/v1/generate", generate::generate);
         app.post("/v1/generate/stream", generate::stream);
         app.post(OpenAiApi.IMAGES_PATH, openAi::images);
@@ -144,6 +149,7 @@ public final class Server implements AutoCloseable {
             app = null;
         }
         queue.close();
+        metrics.close();
         if (queue.isTerminated()) {
             registry.close();
         } else {
