@@ -42,6 +42,7 @@ public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final ServerSettings settings;
+    private final ServerAccess access;
     private final ModelRegistry registry;
     private final GenerationQueue queue;
     private final ServerMetrics metrics;
@@ -51,7 +52,12 @@ public final class Server implements AutoCloseable {
     private int port = -1;
 
     public Server(ServerSettings settings) {
+        this(settings, ServerAccess.OPEN);
+    }
+
+    public Server(ServerSettings settings, ServerAccess access) {
         this.settings = settings;
+        this.access = access;
         this.registry = new ModelRegistry(settings.modelsRoot());
         this.queue = new GenerationQueue(settings.workers(), settings.maxQueue(), settings.requestTimeout());
         this.metrics = new ServerMetrics(queue, settings.requestTimeout());
@@ -84,6 +90,14 @@ public final class Server implements AutoCloseable {
             config.http.prefer405over404 = true;
             // Runs after every request, errors and static files included, once its status is final.
             config.requestLogger.http((ctx, millis) -> metrics.request(ctx));
+            if (access.corsOrigin() != null) {
+                config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    rule.allowHost(access.corsOrigin());
+                    // Browsers hide other response headers from scripts; these say what a generation cost.
+                    List.of(GenerateEndpoints.SECONDS_HEADER, GenerateEndpoints.NFE_HEADER, GenerateEndpoints.SEED_HEADER,
+                            GenerateEndpoints.MODEL_HEADER, "Retry-After").forEach(rule::exposeHeader);
+                }));
+            }
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/web";
@@ -99,6 +113,7 @@ public final class Server implements AutoCloseable {
             });
         });
         app.before(Server::securityHeaders);
+        app.before(access::authorize);
         app.get("/health", this::health);
         app.get("/v1/models", this::models);
         app.get(ServerMetrics.PATH, metrics::scrape);
