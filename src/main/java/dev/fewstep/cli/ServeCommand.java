@@ -2,7 +2,9 @@ package dev.fewstep.cli;
 
 import dev.fewstep.model.ModelStore;
 import dev.fewstep.serve.Server;
+import dev.fewstep.serve.ServerAccess;
 import dev.fewstep.serve.ServerSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,14 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "60")
     long timeoutSeconds;
 
+    @Option(names = "--cors", paramLabel = "ORIGIN", description = "let pages from this origin (e.g. https://app.example) "
+            + "call the API from a browser")
+    String corsOrigin;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "require 'Authorization: Bearer TOKEN' on /v1 and "
+            + "/metrics, TOKEN being the file's first line; needed when --host is not loopback")
+    Path tokenFile;
+
     @Override
     public Integer call() throws InterruptedException {
         if (timeoutSeconds < 1) {
@@ -38,15 +48,17 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerSettings settings = new ServerSettings(host, port, workers, maxQueue, Duration.ofSeconds(timeoutSeconds),
                 ModelStore.root());
+        ServerAccess access = new ServerAccess(corsOrigin, tokenFile == null ? null : ServerAccess.readToken(tokenFile));
+        access.requireTokenUnlessLoopback(settings);
         shareCoresAmongWorkers(workers);
-        Server server = new Server(settings);
+        Server server = new Server(settings, access);
         try {
             server.start();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (!settings.isLoopback()) {
-            System.out.println("warning: listening on " + host + ": other machines can reach this server; it has no authentication");
+            System.out.println("note: listening on " + host + ": other machines can reach this server with its token");
         }
         int models = server.models().count();
         System.out.printf("fewstep: serving %d model(s) from %s at %s (workers %d, queue %d, timeout %d s); Ctrl-C stops%n",

@@ -61,13 +61,34 @@ final class GenerateEndpoints {
         if (png && order.request().n() != 1) {
             throw new InvalidRequestException("n", "Accept: image/png returns one image; ask for n = 1, or accept application/json");
         }
+        Finished finished = run(ctx, order);
+        if (finished == null) {
+            return; // the client left; there is nobody to answer
+        }
+        if (png) {
+            ctx.contentType("image/png").result(GenerationResponse.png(finished.job(), finished.result(), 0, order.scale()));
+        } else {
+            ctx.json(withWarnings(GenerationResponse.of(finished.job(), finished.result(), order.scale()), finished.warnings()));
+        }
+    }
+
+    /** A finished generation: its job and images, and what the client should know about its request. */
+    record Finished(GenerationJob job, Generation.Result result, List<String> warnings) {}
+
+    /**
+     * Runs an order on the queue and waits for it, setting the headers that say what it cost. Shared by every
+     * endpoint that answers once (this one and the OpenAI-compatible one), so both admit, time out and cancel alike.
+     *
+     * @return null when the client left first (its job is then cancelled)
+     */
+    Finished run(Context ctx, GenerationOrder order) {
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
         List<String> warnings = warnings(model, order);
         GenerationJob job = queue.submit(model, order.request());
         Generation.Result result = await(job, connection);
         if (result == null) {
-            return; // the client left; there is nobody to answer
+            return null;
         }
         if (connection.mustCloseAfterResponse()) {
             ctx.header("Connection", "close");
@@ -76,11 +97,7 @@ final class GenerateEndpoints {
         ctx.header(NFE_HEADER, Integer.toString(result.nfe()));
         ctx.header(SEED_HEADER, Long.toString(order.request().seed()));
         ctx.header(MODEL_HEADER, model.name());
-        if (png) {
-            ctx.contentType("image/png").result(GenerationResponse.png(job, result, 0, order.scale()));
-        } else {
-            ctx.json(withWarnings(GenerationResponse.of(job, result, order.scale()), warnings));
-        }
+        return new Finished(job, result, warnings);
     }
 
     void stream(Context ctx) {

@@ -42,6 +42,18 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
      * @throws InvalidRequestException naming the offending field ("body" when it is not a JSON object)
      */
     public static GenerationOrder parse(String body, Supplier<Optional<String>> defaultModel) {
+        JsonNode root = object(body);
+        for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
+            String name = fields.next().getKey();
+            if (!FIELDS.contains(name)) {
+                throw new InvalidRequestException(name, "unknown field '" + name + "'; known fields: " + String.join(", ", FIELDS));
+            }
+        }
+        return fromFields(root, defaultModel);
+    }
+
+    /** The body as a JSON object, or a 400 naming "body". */
+    static JsonNode object(String body) {
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : JSON.readTree(body);
@@ -51,12 +63,14 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("body", "the body must be a JSON object such as {\"prompt\": \"Ankle boot\"}");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
-            String name = fields.next().getKey();
-            if (!FIELDS.contains(name)) {
-                throw new InvalidRequestException(name, "unknown field '" + name + "'; known fields: " + String.join(", ", FIELDS));
-            }
-        }
+        return root;
+    }
+
+    /**
+     * The order a JSON object's fields describe, without checking for unknown fields: the OpenAI images endpoint
+     * checks those against its own list, then hands over its translated body.
+     */
+    static GenerationOrder fromFields(JsonNode root, Supplier<Optional<String>> defaultModel) {
         String prompt = text(root, "prompt").orElse(null);
         String model = text(root, "model").orElseGet(() -> defaultModel.get().orElseThrow(
                 () -> new InvalidRequestException("model", "no models are installed on this server")));
@@ -79,7 +93,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
         return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
     }
 
-    private static Optional<String> text(JsonNode root, String field) {
+    static Optional<String> text(JsonNode root, String field) {
         return present(root, field).map(node -> {
             if (!node.isTextual()) {
                 throw new InvalidRequestException(field, field + " must be a string, got " + node.getNodeType().name().toLowerCase());

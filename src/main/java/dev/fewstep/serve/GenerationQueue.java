@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class GenerationQueue implements AutoCloseable {
     private final LongAdder timedOut = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private double averageSeconds;
+    private volatile BiConsumer<GenerationJob, Generation.Result> onGenerated = (job, images) -> { };
 
     public GenerationQueue(int workers, int maxQueue, Duration timeout) {
         if (workers < 1 || maxQueue < 0) {
@@ -105,6 +107,14 @@ public final class GenerationQueue implements AutoCloseable {
         return job;
     }
 
+    /**
+     * Called on the worker thread with every generation that ran to the end, before its client sees it (so metrics
+     * read after a response include it), even if the client leaves at that last moment: the work was done.
+     */
+    public void onGenerated(BiConsumer<GenerationJob, Generation.Result> listener) {
+        onGenerated = listener;
+    }
+
     public Status status() {
         return new Status(workers, maxQueue, running.get(), executor.getQueue().size(), completed.sum(), rejected.sum(),
                 cancelled.sum(), timedOut.sum(), failed.sum());
@@ -124,6 +134,7 @@ public final class GenerationQueue implements AutoCloseable {
         try {
             Generation.Result images = Generation.generate(job.model(), job.request(), job::evaluated);
             // Count before completing, so whoever sees the result also sees it counted.
+            onGenerated.accept(job, images);
             completed.increment();
             if (job.result().complete(images)) {
                 remember(images.seconds());

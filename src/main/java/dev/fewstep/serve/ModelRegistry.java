@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,23 +110,54 @@ public final class ModelRegistry implements AutoCloseable {
     /**
      * The loaded model of that name, loading it on first use.
      *
-     * @throws InvalidRequestException naming "model" when no such model exists
+     * @throws UnknownModelException when no such model exists
+     * @throws InvalidRequestException naming "model" when its file cannot be read
      */
     public DiffusionModel get(String name) {
         if (closed) {
             throw new IllegalStateException("the model registry is closed");
         }
+        requireUsable(name);
+        return slots.computeIfAbsent(name, ModelSlot::new).get();
+    }
+
+    /**
+     * What a model's file says about it, without loading its weights.
+     *
+     * @throws UnknownModelException when no such model exists
+     * @throws InvalidRequestException naming "model" when its file cannot be read
+     */
+    public ModelInfo info(String name) {
+        requireUsable(name);
+        ModelSlot slot = slots.get(name);
+        DiffusionModel loaded = slot == null ? null : slot.loadedOrNull();
+        return loaded != null ? loaded.info() : readInfo(name).orElseThrow(() -> broken(name));
+    }
+
+    /** When the model's file was last written (the OpenAI model list's {@code created}), or empty if it is gone. */
+    public Optional<Instant> modified(String name) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(root.resolve(name).resolve(ModelStore.WEIGHTS)).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void requireUsable(String name) {
         List<String> names = folderNames();
         if (!names.contains(name)) {
-            throw new InvalidRequestException("model", names.isEmpty()
+            throw new UnknownModelException(names.isEmpty()
                     ? "unknown model '" + name + "': no models are installed on this server"
                     : "unknown model '" + name + "' (available: " + String.join(", ", names) + ")");
         }
         if (readInfo(name).isEmpty() && !isLoaded(name)) {
-            throw new InvalidRequestException("model", "model '" + name + "' cannot be loaded (its file is broken; see the"
-                    + " server log); available: " + String.join(", ", list().stream().map(Entry::name).toList()));
+            throw broken(name);
         }
-        return slots.computeIfAbsent(name, ModelSlot::new).get();
+    }
+
+    private InvalidRequestException broken(String name) {
+        return new InvalidRequestException("model", "model '" + name + "' cannot be loaded (its file is broken; see the"
+                + " server log); available: " + String.join(", ", list().stream().map(Entry::name).toList()));
     }
 
     @Override

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fewstep HTTP server: the JSON API under {@code /v1}, {@code /health}, {@code /openapi.json} and the web page
- * at {@code /}, all from one Javalin instance. Models load lazily and are shared; generation runs on a bounded
+ * The fewstep HTTP server: the JSON API under {@code /v1} (with OpenAI's images API, {@link OpenAiApi}),
+ * {@code /health}, {@code /metrics} (Prometheus), {@code /openapi.json} and the web page at {@code /}, all from one Javalin instance. Models load lazily and are shared; generation runs on a bounded
  * {@link GenerationQueue}.
  */
 public final class Server implements AutoCloseable {
@@ -42,17 +42,25 @@ public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final ServerSettings settings;
+    private final ServerAccess access;
     private final ModelRegistry registry;
     private final GenerationQueue queue;
+    private final ServerMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final long startedNanos = System.nanoTime();
     private Javalin app;
     private int port = -1;
 
     public Server(ServerSettings settings) {
+        this(settings, ServerAccess.OPEN);
+    }
+
+    public Server(ServerSettings settings, ServerAccess access) {
         this.settings = settings;
+        this.access = access;
         this.registry = new ModelRegistry(settings.modelsRoot());
         this.queue = new GenerationQueue(settings.workers(), settings.maxQueue(), settings.requestTimeout());
+        this.metrics = new ServerMetrics(queue, settings.requestTimeout());
     }
 
     /**
@@ -73,12 +81,23 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         GenerateEndpoints generate = new GenerateEndpoints(registry, queue, json);
+        OpenAiApi openAi = new OpenAiApi(registry, generate);
         app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
+            // Runs after every request, errors and static files included, once its status is final.
+            config.requestLogger.http((ctx, millis) -> metrics.request(ctx));
+            if (access.corsOrigin() != null) {
+                config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    rule.allowHost(access.corsOrigin());
+                    // Browsers hide other response headers from scripts; these say what a generation cost.
+                    List.of(GenerateEndpoints.SECONDS_HEADER, GenerateEndpoints.NFE_HEADER, GenerateEndpoints.SEED_HEADER,
+                            GenerateEndpoints.MODEL_HEADER, "Retry-After").forEach(rule::exposeHeader);
+                }));
+            }
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/web";
@@ -94,10 +113,13 @@ public final class Server implements AutoCloseable {
             });
         });
         app.before(Server::securityHeaders);
+        app.before(access::authorize);
         app.get("/health", this::health);
         app.get("/v1/models", this::models);
+        app.get(ServerMetrics.PATH, metrics::scrape);
         app.post("/v1/generate", generate::generate);
         app.post("/v1/generate/stream", generate::stream);
+        app.post(OpenAiApi.IMAGES_PATH, openAi::images);
         mapErrors(app);
         try {
             app.start();
@@ -142,6 +164,7 @@ public final class Server implements AutoCloseable {
             app = null;
         }
         queue.close();
+        metrics.close();
         if (queue.isTerminated()) {
             registry.close();
         } else {
@@ -172,6 +195,9 @@ public final class Server implements AutoCloseable {
                 "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerateRequest.MAX_SEED,
                 "timeoutSeconds", settings.requestTimeout().toSeconds()));
         body.put("models", entries.stream().map(entry -> ModelSummary.of(entry, registry.isLoaded(entry.name()))).toList());
+        // OpenAI's model list in the same body: its SDKs read only these two fields and keep the others aside.
+        body.put("object", "list");
+        body.put("data", OpenAiApi.modelEntries(registry, entries));
         ctx.header("Cache-Control", "no-store");
         ctx.json(body);
     }
@@ -182,42 +208,50 @@ public final class Server implements AutoCloseable {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     }
 
-    /** Bad input is a 400 naming the field, a full queue a 429; only the server's own failures are 500s. */
+    /**
+     * Bad input is a 400 naming the field, a full queue a 429; only the server's own failures are 500s. The
+     * OpenAI-compatible endpoints answer the same statuses in OpenAI's error shape, and 404 for an unknown model.
+     */
     private void mapErrors(Javalin javalin) {
-        javalin.exception(InvalidRequestException.class, (e, ctx) ->
-                ctx.status(400).json(new ApiError(e.getMessage(), e.field())));
-        javalin.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(ApiError.of(e.getMessage())));
+        javalin.exception(InvalidRequestException.class, (e, ctx) -> fail(ctx,
+                e instanceof UnknownModelException && OpenAiApi.speaksOpenAi(ctx) ? 404 : 400, e.getMessage(), e.field()));
+        javalin.exception(IllegalArgumentException.class, (e, ctx) -> fail(ctx, 400, e.getMessage(), null));
         javalin.exception(QueueFullException.class, (e, ctx) -> {
             ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
-            ctx.status(429).json(ApiError.of(e.getMessage()));
+            fail(ctx, 429, e.getMessage(), null);
         });
         javalin.exception(JobStoppedException.class, (e, ctx) -> {
             ctx.header("Retry-After", Integer.toString(queue.retryAfterSeconds()));
-            ctx.status(503).json(ApiError.of(e.getMessage()));
+            fail(ctx, 503, e.getMessage(), null);
         });
-        javalin.exception(NonFiniteImagesException.class, (e, ctx) -> ctx.status(500).json(ApiError.of(e.getMessage())));
+        javalin.exception(NonFiniteImagesException.class, (e, ctx) -> fail(ctx, 500, e.getMessage(), null));
         javalin.exception(CheckpointException.class, (e, ctx) -> {
             LOG.error("cannot load a model", e);
-            ctx.status(500).json(ApiError.of("the model could not be loaded: " + e.getMessage()));
+            fail(ctx, 500, "the model could not be loaded: " + e.getMessage(), null);
         });
         javalin.exception(HttpResponseException.class, (e, ctx) -> {
             if (e.getStatus() == 413) {
                 // The rest of the body is not wanted: closing spares Jetty from reading it to reuse the connection.
                 ctx.header("Connection", "close");
-                ctx.status(413).json(new ApiError(RequestBody.message(MAX_BODY_BYTES), "body"));
+                fail(ctx, 413, RequestBody.message(MAX_BODY_BYTES), "body");
                 return;
             }
-            ctx.status(e.getStatus()).json(ApiError.of(e.getMessage()));
+            fail(ctx, e.getStatus(), e.getMessage(), null);
         });
         javalin.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(ApiError.of("internal error: " + e.getClass().getSimpleName()));
+            fail(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null);
         });
         javalin.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(ApiError.of("no such endpoint: " + ctx.method() + " " + ctx.path()));
+                fail(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
             }
         });
+    }
+
+    /** An error answer in the shape the endpoint's clients read: fewstep's own, or OpenAI's. */
+    private static void fail(Context ctx, int status, String message, String field) {
+        ctx.status(status).json(OpenAiApi.speaksOpenAi(ctx) ? OpenAiApi.error(status, message, field) : new ApiError(message, field));
     }
 
     /**

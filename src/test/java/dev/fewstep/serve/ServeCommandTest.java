@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,17 @@ class ServeCommandTest {
         assertThat(runQuietly("serve", "--port", "70000")).isEqualTo(Main.BAD_INPUT);
         assertThat(runQuietly("serve", "--timeout", "0")).isEqualTo(Main.BAD_INPUT);
         assertThat(runQuietly("serve", "--port", "not-a-number")).isEqualTo(Main.BAD_INPUT);
+    }
+
+    @Test
+    void anotherHostWithoutATokenFileOrABadOriginExitsWithCodeTwo(@TempDir Path folder) throws Exception {
+        Run open = run("serve", "--host", "0.0.0.0", "--port", "0");
+        assertThat(open.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(open.output()).contains("--token-file");
+        assertThat(runQuietly("serve", "--port", "0", "--token-file", folder.resolve("missing").toString())).isEqualTo(Main.BAD_INPUT);
+        Path empty = Files.writeString(folder.resolve("empty"), "\n");
+        assertThat(run("serve", "--port", "0", "--token-file", empty.toString()).output()).contains("is empty");
+        assertThat(runQuietly("serve", "--port", "0", "--cors", "*")).isEqualTo(Main.BAD_INPUT);
     }
 
     @Test

@@ -207,7 +207,10 @@ class ServerApiTest {
         JsonNode document = json(response);
         assertThat(document.path("openapi").asText()).startsWith("3.");
         assertThat(document.path("paths").fieldNames()).toIterable()
-                .contains("/health", "/v1/models", "/v1/generate", "/v1/generate/stream");
+                .contains("/health", "/v1/models", "/v1/generate", "/v1/generate/stream", "/v1/images/generations", "/metrics");
+        assertThat(document.at("/components/schemas/ImagesRequest/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(OpenAiApi.FIELDS.stream(),
+                        OpenAiApi.FEWSTEP_FIELDS.stream()).toList());
         JsonNode fields = document.at("/components/schemas/GenerateRequest/properties");
         assertThat(fields.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(GenerationOrder.FIELDS);
         assertThat(fields.at("/steps/maximum").asInt()).isEqualTo(GenerateRequest.MAX_STEPS);
