@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link GenerationQueue}.
  */
 public final class Server implements AutoCloseable {
+    /** The longest close() waits for the text encoder's warm-up (loading it takes a few seconds). */
+    private static final long WARM_UP_WAIT_MILLIS = 60_000;
+    private volatile Thread warmUp;
     /**
      * Bodies are a few hundred bytes, but the limit sits far above that on purpose: a larger body is refused (413)
      * before it is read in full, and clients that read the answer only after sending their whole body (Java's
@@ -165,6 +168,7 @@ public final class Server implements AutoCloseable {
         }
         queue.close();
         metrics.close();
+        awaitWarmUp();
         if (queue.isTerminated()) {
             registry.close();
         } else {
@@ -259,7 +263,7 @@ public final class Server implements AutoCloseable {
      * pay for it (a prompt outside the vocabulary is compared with all of it: 1910 emoji names take seconds).
      */
     private void warmUp() {
-        Thread thread = new Thread(() -> {
+        warmUp = new Thread(() -> {
             try {
                 TextEncoder.get().embed("warm up");
                 for (ModelRegistry.Entry entry : registry.list()) {
@@ -269,7 +273,22 @@ public final class Server implements AutoCloseable {
                 LOG.warn("could not warm up the text encoder: {}", e.getMessage());
             }
         }, "fewstep-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /**
+     * Lets the warm-up finish before the server is gone: a JVM that exits while the ONNX runtime is still loading
+     * the text encoder on that thread crashes inside the native library.
+     */
+    private void awaitWarmUp() {
+        Thread thread = warmUp;
+        if (thread != null) {
+            try {
+                thread.join(WARM_UP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
