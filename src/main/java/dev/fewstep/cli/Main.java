@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             TrainFeaturesCommand.class,
             EvalCommand.class,
             BenchCommand.class,
+            QuantizeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
