@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             BenchCommand.class,
             InfoCommand.class,
+            QuantizeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

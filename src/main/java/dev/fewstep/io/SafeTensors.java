@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fewstep.quant.Dequantizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,11 +19,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
  * {dtype, shape, data_offsets} plus a {@code __metadata__} map of strings, then the raw little-endian data.
- * Only F32 tensors are written; files from other tools with F32 tensors read back.
+ * F32 tensors are read and written; I8 and U8 tensors only as parts of a quantized model, which {@link #read} turns
+ * back into float tensors ({@link Dequantizer}).
  */
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,18 +36,37 @@ public final class SafeTensors {
     /** What a file holds. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /** What a file stores, before quantized tensors are turned back into floats. */
+    public record Stored(Map<String, StoredTensor> tensors, Map<String, String> metadata) {}
+
     /** Writes to a temporary file beside {@code path} and renames it into place, so a crash leaves the old file. */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        // converted one tensor at a time while writing, so a large training state is never held twice
+        write(path, tensors, metadata, t -> "F32", Tensor::shape, t -> StoredTensor.of(t).data());
+    }
+
+    /** As {@link #write(Path, Map, Map)}, for tensors of any dtype fewstep reads (quantized models). */
+    public static void writeStored(Path path, Map<String, StoredTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        write(path, tensors, metadata, StoredTensor::dtype, StoredTensor::shape, StoredTensor::data);
+    }
+
+    private static <T> void write(Path path, Map<String, T> tensors, Map<String, String> metadata,
+            Function<T, String> dtype, Function<T, long[]> shape, Function<T, ByteBuffer> bytes) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.set("__metadata__", JSON.valueToTree(metadata));
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            long bytes = 4L * e.getValue().data().length;
+        for (Map.Entry<String, T> e : tensors.entrySet()) {
+            long[] dims = shape.apply(e.getValue());
+            long size = StoredTensor.bytesPerValue(dtype.apply(e.getValue()));
+            for (long d : dims) {
+                size *= d;
+            }
             ObjectNode entry = header.putObject(e.getKey());
-            entry.put("dtype", "F32");
-            entry.set("shape", JSON.valueToTree(e.getValue().shape()));
-            entry.putArray("data_offsets").add(offset).add(offset + bytes);
-            offset += bytes;
+            entry.put("dtype", dtype.apply(e.getValue()));
+            entry.set("shape", JSON.valueToTree(dims));
+            entry.putArray("data_offsets").add(offset).add(offset + size);
+            offset += size;
         }
         byte[] json = JSON.writeValueAsBytes(header);
         int padding = (8 - json.length % 8) % 8; // keep the data 8-byte aligned, as the reference writer does
@@ -61,10 +83,8 @@ public final class SafeTensors {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded.length).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded.length).put(padded).flip();
                 writeFully(channel, head);
-                for (Tensor t : tensors.values()) {
-                    ByteBuffer data = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-                    data.asFloatBuffer().put(t.data());
-                    writeFully(channel, data);
+                for (T t : tensors.values()) {
+                    writeFully(channel, bytes.apply(t).duplicate());
                 }
                 channel.force(true);
             }
@@ -84,8 +104,29 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads a whole file, checking every offset and size; any defect is a {@link CheckpointException}. */
+    /**
+     * Reads a whole file, checking every offset and size; any defect is a {@link CheckpointException}. A quantized
+     * model's integer tensors come back dequantized to float32, so every caller sees the usual float weights.
+     */
     public static Contents read(Path path) {
+        Stored stored = readStored(path);
+        if (stored.metadata().containsKey(Dequantizer.METADATA_KEY)) {
+            return new Contents(Dequantizer.tensors(stored, path.toString()), stored.metadata());
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        stored.tensors().forEach((name, t) -> {
+            if (!t.dtype().equals("F32")) {
+                throw new CheckpointException(path + ": tensor '" + name + "' has dtype " + t.dtype()
+                        + "; fewstep reads F32, or I8/U8 in a quantized model (whose metadata has '"
+                        + Dequantizer.METADATA_KEY + "')");
+            }
+            tensors.put(name, t.floats());
+        });
+        return new Contents(tensors, stored.metadata());
+    }
+
+    /** Reads a whole file as stored, integer tensors as they are; any defect is a {@link CheckpointException}. */
+    public static Stored readStored(Path path) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -115,7 +156,7 @@ public final class SafeTensors {
         long dataStart = 8 + headerLength;
         long dataLength = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals("__metadata__")) {
@@ -124,13 +165,14 @@ public final class SafeTensors {
             }
             tensors.put(e.getKey(), readTensor(path, e.getKey(), e.getValue(), buffer, dataStart, dataLength));
         }
-        return new Contents(tensors, metadata);
+        return new Stored(tensors, metadata);
     }
 
-    private static Tensor readTensor(Path path, String name, JsonNode entry, ByteBuffer buffer, long dataStart, long dataLength) {
+    private static StoredTensor readTensor(Path path, String name, JsonNode entry, ByteBuffer buffer, long dataStart, long dataLength) {
         String dtype = entry.path("dtype").asText("");
-        if (!dtype.equals("F32")) {
-            throw new CheckpointException(path + ": tensor '" + name + "' has dtype " + dtype + "; fewstep reads F32 only");
+        if (!dtype.equals("F32") && !dtype.equals("I8") && !dtype.equals("U8")) {
+            throw new CheckpointException(path + ": tensor '" + name + "' has dtype " + dtype
+                    + "; fewstep reads F32, and I8/U8 in quantized models");
         }
         JsonNode shapeNode = entry.path("shape");
         JsonNode offsets = entry.path("data_offsets");
@@ -148,14 +190,12 @@ public final class SafeTensors {
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
-        if (begin < 0 || end < begin || end > dataLength || end - begin != 4 * size) {
+        if (begin < 0 || end < begin || end > dataLength || end - begin != StoredTensor.bytesPerValue(dtype) * size) {
             throw new CheckpointException(path + " is truncated or corrupt: tensor '" + name + "' needs bytes "
                     + begin + ".." + end + " of " + dataLength);
         }
-        float[] data = new float[(int) size];
-        ByteBuffer slice = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        slice.position((int) (dataStart + begin));
-        slice.asFloatBuffer().get(data);
-        return new Tensor(shape, data);
+        ByteBuffer slice = buffer.duplicate();
+        slice.position((int) (dataStart + begin)).limit((int) (dataStart + end));
+        return new StoredTensor(dtype, shape, slice);
     }
 }
