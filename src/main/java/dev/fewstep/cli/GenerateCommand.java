@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,14 +39,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--all-prompts", description = "one row per prompt of the model's vocabulary (at most 64 prompts)")
     boolean allPrompts;
 
-    @Option(names = "--sampler", description = "euler, heun, ddim or dpmpp2m (default: ${DEFAULT-VALUE})", defaultValue = "heun")
-    String sampler;
-
-    @Option(names = "--steps", description = "sampler steps (default: ${DEFAULT-VALUE}; Heun spends 2 NFE a step but the last)", defaultValue = "18")
-    int steps;
-
-    @Option(names = "--cfg", description = "classifier-free guidance scale w, 1 = none (default: ${DEFAULT-VALUE})", defaultValue = "2.0")
-    double cfg;
+    @Mixin
+    BudgetOptions budget;
 
     @Option(names = "--negative", description = "a negative prompt: guidance moves away from it instead of from no prompt")
     String negative;
@@ -77,7 +72,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         // Everything that does not need the model is checked before it loads; --all-prompts alone stands in as a prompt.
         for (String prompt : prompts.isEmpty() ? List.of("--all-prompts") : prompts) {
-            new GenerateRequest(prompt, sampler, steps, cfg, seed, n, negative).validated();
+            new GenerateRequest(prompt, budget.sampler, budget.steps, budget.cfg, seed, n, negative).validated();
         }
         GenerateRequest.requireImageCount(prompts.size(), n);
         if (scale < 1 || scale > 16) {
@@ -107,7 +102,7 @@ final class GenerateCommand implements Callable<Integer> {
             warnIgnored(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
-                    .map(prompt -> new GenerateRequest(prompt, sampler, steps, cfg, seed, n, negative)).toList();
+                    .map(prompt -> new GenerateRequest(prompt, budget.sampler, budget.steps, budget.cfg, seed, n, negative)).toList();
             double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
             List<Generation.Result> results = generateShowingProgress(loaded, requests);
             Generation.Result first = results.get(0);
@@ -119,7 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
                 seconds += results.get(r).seconds();
             }
             int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
-            ImageParameters parameters = new ImageParameters(rows, negative, model, loaded.hash(), sampler, steps, cfg, seed, first.nfe(),
+            ImageParameters parameters = new ImageParameters(rows, negative, model, loaded.hash(), budget.sampler, budget.steps, budget.cfg, seed, first.nfe(),
                     n, scale);
             ImageFrom.warnIfModelChanged(recorded, parameters);
             Images.writePng(Images.png(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(),
@@ -163,7 +158,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         if (!ignored.isEmpty()) {
-            int nfe = loaded.generator().nfe(new Budget(sampler, steps, cfg));
+            int nfe = loaded.generator().nfe(budget.budget());
             System.err.printf("fewstep: %s is a distilled %s generator (kind %s, guidance distilled in); %s ignored%n",
                     loaded.name(), nfe == 1 ? "one-step" : nfe + "-step", loaded.info().kind(), String.join(", ", ignored));
         }

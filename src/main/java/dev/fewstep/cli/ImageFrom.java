@@ -34,9 +34,9 @@ final class ImageFrom {
         command.prompts = new ArrayList<>(p.prompts());
         command.negative = p.negative();
         command.model = p.model();
-        command.sampler = p.sampler();
-        command.steps = p.steps();
-        command.cfg = p.cfg();
+        command.budget.sampler = p.sampler();
+        command.budget.steps = p.steps();
+        command.budget.cfg = p.cfg();
         command.seed = p.seed();
         command.n = p.n();
         command.scale = p.scale();
