@@ -33,6 +33,10 @@ public final class AttentionBlock extends Layer {
 
     /** @param context (B, T, contextDim) tokens of the prompt */
     public NDArray apply(NDArray x, NDArray context) {
+        return OpTimes.time(OpTimes.ATTENTION, () -> attend(x, context));
+    }
+
+    private NDArray attend(NDArray x, NDArray context) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long pixels = shape.get(2) * shape.get(3);

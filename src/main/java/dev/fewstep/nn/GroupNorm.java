@@ -33,6 +33,10 @@ public final class GroupNorm extends Layer {
 
     @Override
     public NDArray apply(NDArray x) {
+        return OpTimes.time(OpTimes.NORMALISATION, () -> normalise(x));
+    }
+
+    private NDArray normalise(NDArray x) {
         Shape shape = x.getShape();
         NDArray grouped = x.reshape(shape.get(0), groups, -1);
         NDArray mean = grouped.mean(new int[] {2}, true);
