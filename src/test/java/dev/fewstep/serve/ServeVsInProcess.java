@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A server's steady-state throughput against an in-process loop over the same requests, in one JVM and interleaved in
  * rounds, so that a machine whose load drifts (two shared cores) charges both alike. Not a test; run with
- * {@code java -cp CLASSPATH dev.fewstep.serve.ServeVsInProcess MODEL WORKERS CLIENTS REQUESTS_PER_ROUND ROUNDS}.
+ * {@code java -cp CLASSPATH dev.fewstep.serve.ServeVsInProcess MODEL WORKERS CLIENTS REQUESTS_PER_ROUND ROUNDS [LOOP_THREADS]}.
+ * The server's workers share the cores as {@code fewstep serve} does; LOOP_THREADS (default: all cores) are the
+ * loop's intra-op threads, set on the main thread after the workers have taken up theirs (PyTorch keeps a thread's
+ * count once its first parallel operator ran).
  * Requests ask for one image of one prompt with Euler at one step and no guidance (one-step models ignore those).
  */
 public final class ServeVsInProcess {
@@ -39,6 +42,7 @@ public final class ServeVsInProcess {
         int clients = Integer.parseInt(args[2]);
         int perRound = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
+        int loopThreads = args.length > 5 ? Integer.parseInt(args[5]) : Runtime.getRuntime().availableProcessors();
         EngineThreads.share(workers); // what `fewstep serve --workers N` does before the engine starts
         String body = "{\"prompt\":\"Ankle boot\",\"model\":\"" + model + "\",\"sampler\":\"euler\",\"steps\":1,\"cfg\":1.0,\"seed\":1,\"n\":1}";
         try (Server server = new Server(new ServerSettings("127.0.0.1", 0, workers, 64, Duration.ofMinutes(5),
@@ -50,7 +54,9 @@ public final class ServeVsInProcess {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
             GenerateRequest same = new GenerateRequest("Ankle boot", "euler", 1, 1.0, 1, 1);
             Generation.warmUp(loaded, same);
-            serve(client, request, clients, clients); // the server's model loads and warms up
+            serve(client, request, clients, 4 * clients); // the server's model loads, every worker warms up
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(loopThreads);
+            Generation.warmUp(loaded, same);
             double serveSeconds = 0;
             double loopSeconds = 0;
             for (int round = 0; round < rounds; round++) {
@@ -67,9 +73,9 @@ public final class ServeVsInProcess {
                 serveSeconds += s;
                 loopSeconds += l;
             }
-            System.out.printf(Locale.ROOT, "%s, %d worker(s), %d clients, %d requests: serve %.2f req/s, in-process %.2f "
-                    + "calls/s, ratio %.2f%n", model, workers, clients, rounds * perRound, rounds * perRound / serveSeconds,
-                    rounds * perRound / loopSeconds, loopSeconds / serveSeconds);
+            System.out.printf(Locale.ROOT, "%s, %d worker(s), %d clients, %d requests: serve %.2f req/s, in-process (%d "
+                    + "threads) %.2f calls/s, ratio %.2f%n", model, workers, clients, rounds * perRound,
+                    rounds * perRound / serveSeconds, loopThreads, rounds * perRound / loopSeconds, loopSeconds / serveSeconds);
         }
     }
 
