@@ -21,12 +21,20 @@ import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Measure a teacher under every sampler at several NFE budgets, and every "
-        + "distilled model of its data at NFE 1; write JSON, a Markdown table and a plot.")
+        + "distilled model of its data at NFE 1; write JSON, a Markdown table and a plot. "
+        + "'bench speed' measures throughput instead.", subcommands = BenchSpeedCommand.class)
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "teacher model name or folder")
+    @Spec
+    CommandSpec spec;
+
+    // Required, but checked in call(): picocli would otherwise demand it before the 'speed' subcommand too.
+    @Option(names = "--model", description = "teacher model name or folder (required)")
     String model;
 
     @Mixin
@@ -49,6 +57,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
+        }
         List<Benchmark.Point> grid = Benchmark.grid(samplers == null ? Sampler.NAMES : samplers,
                 nfes == null ? Benchmark.DEFAULT_NFE : nfes);
         EvalSettings base = new EvalSettings(grid.get(0).sampler(), grid.get(0).steps(), cfg, protocol.n, protocol.seed,

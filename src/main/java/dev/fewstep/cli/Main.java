@@ -3,6 +3,7 @@ package dev.fewstep.cli;
 import dev.fewstep.data.DatasetException;
 import dev.fewstep.generate.NonFiniteImagesException;
 import dev.fewstep.io.CheckpointException;
+import dev.fewstep.nn.EngineThreads;
 import dev.fewstep.train.DivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code, never throwing. */
     public static int run(String... args) {
+        EngineThreads.defaults();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof DatasetException

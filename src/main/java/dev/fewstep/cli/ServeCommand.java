@@ -1,6 +1,7 @@
 package dev.fewstep.cli;
 
 import dev.fewstep.model.ModelStore;
+import dev.fewstep.nn.EngineThreads;
 import dev.fewstep.serve.Server;
 import dev.fewstep.serve.ServerAccess;
 import dev.fewstep.serve.ServerSettings;
@@ -78,10 +79,6 @@ final class ServeCommand implements Callable<Integer> {
      * other, which slows every network evaluation down far more than running fewer generations at once.
      */
     static void shareCoresAmongWorkers(int workers) {
-        String property = "ai.djl.pytorch.num_threads";
-        if (System.getProperty(property) == null && workers > 0) {
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-            System.setProperty(property, Integer.toString(threads));
-        }
+        EngineThreads.share(workers);
     }
 }

@@ -33,6 +33,10 @@ public final class AttentionBlock extends Layer {
 
     /** @param context (B, T, contextDim) tokens of the prompt */
     public NDArray apply(NDArray x, NDArray context) {
+        return OpTimes.time(OpTimes.ATTENTION, () -> attend(x, context));
+    }
+
+    private NDArray attend(NDArray x, NDArray context) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long pixels = shape.get(2) * shape.get(3);
@@ -43,7 +47,9 @@ public final class AttentionBlock extends Layer {
         NDArray q = qkvs.get(":, 0");
         NDArray k = qkvs.get(":, 1");
         NDArray v = qkvs.get(":, 2");
-        NDArray weights = NativeMemory.times(q.transpose(0, 1, 3, 2).matMul(k), 1 / Math.sqrt(headDim)).softmax(-1); // (B,h,HW,HW)
+        // The 1/sqrt(d) goes on q (d x HW per head) rather than on the scores (HW x HW): the same product, fewer multiplies
+        // (cross-attention below has only T = 4 keys, so there the scores are the smaller side).
+        NDArray weights = NativeMemory.times(q, 1 / Math.sqrt(headDim)).transpose(0, 1, 3, 2).matMul(k).softmax(-1); // (B,h,HW,HW)
         NDArray attended = v.matMul(weights.transpose(0, 1, 3, 2)).reshape(shape);
         x = x.add(selfOut.apply(attended));
 

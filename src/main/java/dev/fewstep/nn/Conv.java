@@ -19,7 +19,7 @@ public final class Conv extends Layer {
 
     @Override
     public NDArray apply(NDArray x) {
-        return Conv2d.conv2d(x, weight.getArray(), bias.getArray(), new Shape(1, 1), new Shape(padding, padding))
-                .singletonOrThrow();
+        return OpTimes.time(OpTimes.CONVOLUTION, () -> Conv2d.conv2d(x, weight.getArray(), bias.getArray(),
+                new Shape(1, 1), new Shape(padding, padding)).singletonOrThrow());
     }
 }

@@ -28,9 +28,13 @@ public final class ResBlock extends Layer {
     }
 
     public NDArray apply(NDArray x, NDArray emb) {
+        return OpTimes.time(OpTimes.ELEMENTWISE, () -> residual(x, emb));
+    }
+
+    private NDArray residual(NDArray x, NDArray emb) {
         NDArray h = conv1.apply(silu(norm1.apply(x)));
         NDList scaleShift = embedding.apply(silu(emb)).reshape(-1, 2 * outChannels, 1, 1).split(2, 1);
-        h = norm2.apply(h).mul(scaleShift.get(0).add(1)).add(scaleShift.get(1));
+        h = norm2.apply(h, scaleShift.get(0), scaleShift.get(1));
         h = conv2.apply(silu(h));
         NDArray residual = skip == null ? x : skip.apply(x);
         return NativeMemory.times(residual.add(h), SKIP_SCALE);

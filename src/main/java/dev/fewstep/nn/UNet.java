@@ -145,7 +145,7 @@ public final class UNet extends Layer {
      * @param isNull (B) 1 where the prompt is dropped (the null embedding is used), else 0
      */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return decode(encode(x, cNoise, textEmbedding, isNull, null), null);
+        return OpTimes.time(OpTimes.ELEMENTWISE, () -> decode(encode(x, cNoise, textEmbedding, isNull, null), null));
     }
 
     /**

@@ -103,13 +103,17 @@ public final class Adam {
                 NDArray v = secondMoments.get(i);
                 m.muli(beta1).addi(gradient.mul(1 - beta1));
                 v.muli(beta2).addi(gradient.square().muli(1 - beta2));
-                // Scratch copies keep every temporary in this scope: ops take the first operand's manager.
-                NDArray denominator = gradient.zerosLike().addi(v).divi(correction2).sqrt().addi(epsilon);
-                NDArray update = gradient.zerosLike().addi(m).divi(correction1).divi(denominator).muli(learningRate);
-                weight.subi(update);
+                // Ops put results in their first operand's manager: move each temporary into this scope at once.
+                NDArray denominator = scoped(v.div(correction2), scratch).sqrt().addi(epsilon);
+                weight.subi(scoped(m.mul(learningRate / correction1), scratch).divi(denominator));
                 gradient.subi(gradient);
             }
         }
+    }
+
+    private static NDArray scoped(NDArray temporary, NDManager scope) {
+        temporary.attach(scope);
+        return temporary;
     }
 
     public long updates() {

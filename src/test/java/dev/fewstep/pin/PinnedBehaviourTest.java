@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.fewstep.distill.sid.SidConfig;
 import dev.fewstep.distill.sid.SidDistillation;
 import dev.fewstep.distill.sid.SidSetup;
-import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.testing.TinyModels;
@@ -18,43 +17,58 @@ import dev.fewstep.train.loop.TrainingLoop;
 import dev.fewstep.train.loop.TrainingMethod;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the shared training loop and the model kinds' generators must not have changed: the shipped models' images
  * and the losses of tiny SiD, SiDA and teacher runs, pinned to the values the code gave before they existed
  * (recorded on 2026-12-03 with the one-step generator, SidDistiller and TeacherTrainer of commit d86114f). Images are
- * pinned as the SHA-256 of their 8-bit pixels, what a PNG holds; losses to 1e-6 relative.
+ * pinned as their 8-bit pixels (what a PNG holds) within one level; losses to {@link #LOSS_TOLERANCE} relative.
  */
 class PinnedBehaviourTest {
+    /**
+     * Relative. Was 1e-6 until issue 28; the fused group norm and the attention scale moved on q each move the tiny
+     * SiD and SiDA generator losses by up to 1.9e-6 relative (2.4e-9 absolute on 1.26e-3): that loss is a small
+     * difference of O(1) float32 network outputs, so reordering float operations shows in its sixth digit. The teacher
+     * losses moved by less than 1e-6. 1e-5 is five times the largest such move.
+     */
+    static final double LOSS_TOLERANCE = 1e-5;
+
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} \"{1}\" {2} {3}")
-    @CsvSource({
-        "fashion-teacher, Sneaker,    dpmpp2m, 4,  4, 656523cdb43544aa50d05e6c5229dfe3e68cbcfc83f6c4598ef533a7f8a8e938",
-        "fashion-teacher, Ankle boot, heun,    2,  3, 0eab86c5e7849c9135dcc698c488b8339ce21e80cf69e1fff769dfaf16bc7843",
-        "fashion-sid,     Sneaker,    heun,    18, 1, 49ccaf4408d287259336921b6b4c484032397f42b9192b998456945970f8f230",
-        "fashion-sida,    Bag,        heun,    18, 1, 5eb379028cd7208bbaa6cfce6149f942b1101c96aa7a56ad953afb674ce6f8b3",
-        "emoji-teacher,   red heart,  dpmpp2m, 3,  3, a87b24bee0ab1c420b8b2d3a06a288e6a0e1b869f62b828581af2712aaec0d11",
-        "emoji-sid,       red heart,  heun,    18, 1, ac30cf3ea8226246aa5d951d2a6e89ef56e01317b2c434bdd65d56fbc3eeaec9"})
-    void shippedModelsGiveTheirPinnedImages(String model, String prompt, String sampler, int steps, int nfe, String sha256)
-            throws Exception {
-        try (DiffusionModel loaded = DiffusionModel.load(Path.of("models", model))) {
-            Generation.Result result = Generation.generate(loaded, List.of(prompt, prompt, prompt, prompt), 0,
-                    new Budget(sampler, steps, 2.0), evaluation -> {});
-            assertThat(result.nfe()).isEqualTo(nfe);
-            assertThat(sha256(result.pixels())).isEqualTo(sha256);
+    /** The cases of {@link ReferencePixels#CASES}, by index, so that each runs and reports on its own. */
+    static IntStream cases() {
+        return IntStream.range(0, ReferencePixels.CASES.size());
+    }
+
+    /**
+     * Up to issue 28 the images were pinned bit-exactly (SHA-256 of their 8-bit pixels). The speed work (fused group
+     * norm, the attention scale on q, AdaGN folded into the norm's affine) reorders float operations, which moves a
+     * pixel that sits near a rounding boundary to the next level: the images may now differ from the references
+     * written with commit e866cea by one level of 255, no more.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shippedModelsGiveTheirPinnedImagesWithinOneLevel(int index) {
+        ReferencePixels.Case pinned = ReferencePixels.CASES.get(index);
+        Generation.Result result = pinned.generate(Path.of("models"));
+        assertThat(result.nfe()).isEqualTo(pinned.nfe());
+        byte[] now = ReferencePixels.bytes(result.pixels());
+        int[] reference = ReferencePixels.reference(pinned);
+        assertThat(now).hasSameSizeAs(reference);
+        int worst = 0;
+        for (int i = 0; i < now.length; i++) {
+            worst = Math.max(worst, Math.abs(Byte.toUnsignedInt(now[i]) - reference[i]));
         }
+        assertThat(worst).as("largest difference in levels of 255, %s", pinned.file()).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -127,17 +141,9 @@ class PinnedBehaviourTest {
                     assertThat(row[j]).as("iteration %d, value %d", i + 1, j).isNaN();
                 } else {
                     assertThat(row[j]).as("iteration %d, value %d", i + 1, j)
-                            .isCloseTo(pinned[i][j], within(1e-6 * Math.abs(pinned[i][j])));
+                            .isCloseTo(pinned[i][j], within(LOSS_TOLERANCE * Math.abs(pinned[i][j])));
                 }
             }
         }
-    }
-
-    private static String sha256(float[] pixels) throws NoSuchAlgorithmException {
-        byte[] bytes = new byte[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            bytes[i] = (byte) Math.round(Math.max(0f, Math.min(1f, (pixels[i] + 1f) / 2f)) * 255f);
-        }
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -64,11 +64,11 @@ class ServeCommandTest {
     }
 
     @Test
-    void settingsDefaultToLoopbackWithOneWorkerAndEightWaitingSlots(@TempDir Path models) {
+    void settingsDefaultToLoopbackWithTwoWorkersAndEightWaitingSlots(@TempDir Path models) {
         ServerSettings defaults = ServerSettings.defaults(models);
         assertThat(defaults.host()).isEqualTo("127.0.0.1");
         assertThat(defaults.port()).isEqualTo(8080);
-        assertThat(defaults.workers()).isEqualTo(1);
+        assertThat(defaults.workers()).isEqualTo(2);
         assertThat(defaults.maxQueue()).isEqualTo(8);
         assertThat(defaults.isLoopback()).isTrue();
         assertThat(defaults.withHost("0.0.0.0").isLoopback()).isFalse();

@@ -68,7 +68,7 @@ class ServerApiTest {
         JsonNode body = json(response);
         assertThat(body.path("status").asText()).isEqualTo("ok");
         assertThat(body.path("models").asInt()).isEqualTo(2);
-        assertThat(body.path("queue").path("workers").asInt()).isEqualTo(1);
+        assertThat(body.path("queue").path("workers").asInt()).isEqualTo(ServerSettings.DEFAULT_WORKERS);
         assertThat(body.path("queue").path("maxQueue").asInt()).isEqualTo(8);
     }
 
