@@ -251,6 +251,9 @@ function showImages(view, result) {
       element('figcaption', {}, [
         element('span', { className: 'cost', text: `${result.nfe} NFE · ${result.seconds.toFixed(2)} s` }),
         element('span', { className: 'seed-used', text: `seed ${image.seed}` }),
+        // The PNG carries how it was made, so `fewstep generate --from` can make it again.
+        element('a', { className: 'download', href: img.src, download: `fewstep-${result.model}-${image.seed}.png`,
+          text: 'download' }),
       ]),
     ]));
   }

@@ -90,6 +90,10 @@ class WebPageBrowserTest {
         assertThat(image.getSize().getWidth()).as("shown upscaled").isGreaterThanOrEqualTo(128);
         String caption = driver.findElement(By.cssSelector("#results figcaption")).getText();
         assertThat(caption).contains("1 NFE").containsPattern("\\d+\\.\\d\\d s").contains("seed");
+        WebElement download = driver.findElement(By.cssSelector("#results figure a.download"));
+        assertThat(download.getAttribute("href")).startsWith("data:image/png;base64,");
+        assertThat(download.getAttribute("download")).startsWith("fewstep-").endsWith(".png");
+        assertThat(driver.findElements(By.cssSelector("link[rel=icon]"))).hasSize(1);
         assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("warning")).isDisplayed()).as("stripes is in the vocabulary").isFalse();
         wait.until(browser -> !driver.findElements(By.cssSelector("#gallery .thumb")).isEmpty());
