@@ -20,8 +20,11 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", description = "Measure a model: FID (with its real-vs-real floor), precision, recall and "
         + "prompt accuracy or text-image alignment of generated samples.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model name or folder")
+    @Option(names = "--model", description = "model name or folder (required unless --policy)")
     String model;
+
+    @Option(names = "--policy", description = "an AdaDiff policy: held-out templated prompts, each with the action it picks")
+    String policy;
 
     @Mixin
     BudgetOptions budget;
@@ -34,6 +37,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (policy != null) {
+            return PolicyEval.run(policy, model, protocol);
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("give --model NAME (or --policy NAME)");
+        }
         EvalSettings settings = new EvalSettings(budget.sampler, budget.steps, budget.cfg, protocol.n, protocol.seed,
                 protocol.chunk);
         Path modelDir = ModelStore.resolve(model);

@@ -64,9 +64,15 @@ final class GenerateCommand implements Callable<Integer> {
             + " sampler, steps, cfg, seed, n and scale (other options besides --out are refused)")
     Path from;
 
+    @Option(names = "--policy", description = "an AdaDiff policy (fewstep train-policy) picks the model and budget for the prompt")
+    String policy;
+
     @Override
     public Integer call() throws Exception {
         ImageParameters recorded = from == null ? null : ImageFrom.apply(this, spec);
+        if (policy != null) {
+            PolicyOptions.apply(this, spec);
+        }
         if (prompts.isEmpty() && !allPrompts) {
             throw new IllegalArgumentException("give --prompt TEXT (or --all-prompts)");
         }

@@ -30,6 +30,7 @@ final class ModelsCommand implements Callable<Integer> {
                     info.modelKind().role(), info.dataset(), info.step(), info.prompts().size(), info.config());
             info.extra().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
         }
+        dev.fewstep.adaptive.PolicyStore.describeAll().forEach(System.out::println);
         return 0;
     }
 }

@@ -31,7 +31,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
     public static final int DEFAULT_SCALE = 1;
     public static final int MAX_SCALE = 16;
 
-    static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale");
+    static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale", "policy");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -49,7 +49,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
                 throw new InvalidRequestException(name, "unknown field '" + name + "'; known fields: " + String.join(", ", FIELDS));
             }
         }
-        return fromFields(root, defaultModel);
+        return fromFields(PolicyFields.resolve(root), defaultModel);
     }
 
     /** The body as a JSON object, or a 400 naming "body". */

@@ -124,6 +124,27 @@ public final class FeatureModel implements AutoCloseable {
         return new Measurement(features, List.copyOf(scores));
     }
 
+    /** Features and class probabilities of a set of images, from one pass of a classifier. */
+    public record ClassMeasurement(float[] features, float[] probabilities, int classes) {}
+
+    /** {@link #features} and p(c | x) for every class (count * classes, row after row); classifiers only. */
+    public ClassMeasurement measureClasses(float[] pixels, int count) {
+        if (!(network instanceof ImageClassifier classifier)) {
+            throw new IllegalArgumentException(name + " is a " + info.kind() + ", not a classifier");
+        }
+        int dim = featureDim();
+        int classes = info.prompts().size();
+        float[] features = new float[count * dim];
+        float[] probabilities = new float[count * classes];
+        forEachBatch(pixels, count, (scope, images, first, size) -> {
+            NDArray batchFeatures = network.features(images);
+            System.arraycopy(batchFeatures.toFloatArray(), 0, features, first * dim, size * dim);
+            System.arraycopy(classifier.probabilitiesOfFeatures(batchFeatures).toFloatArray(), 0, probabilities,
+                    first * classes, size * classes);
+        });
+        return new ClassMeasurement(features, probabilities, classes);
+    }
+
     /** The predicted class of each image; classifiers only. */
     public int[] classify(float[] pixels, int count) {
         if (!(network instanceof ImageClassifier classifier)) {

@@ -32,6 +32,11 @@ public final class ImageClassifier extends FeatureNetwork {
         return classOfFeatures(features(images));
     }
 
+    /** (B, classes) class probabilities p(c | x) from the images' {@link #features}. */
+    public NDArray probabilitiesOfFeatures(NDArray features) {
+        return head.apply(features).softmax(1);
+    }
+
     private NDArray classOfFeatures(NDArray features) {
         return head.apply(features).argMax(1);
     }

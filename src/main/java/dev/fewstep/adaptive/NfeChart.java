@@ -1,0 +1,43 @@
+package dev.fewstep.adaptive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/** The policy's mean NFE per prompt group (class) as bars, beside the cheapest fixed action of the same quality. */
+public final class NfeChart {
+    private NfeChart() {}
+
+    public static void write(PolicyEvaluation evaluation, String title, Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<String> groups = new ArrayList<>(evaluation.nfeByClass().keySet());
+        List<Double> policy = new ArrayList<>(evaluation.nfeByClass().values());
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title(title)
+                .xAxisTitle("prompt group (held-out templates)").yAxisTitle("mean NFE per image").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(30);
+        chart.addSeries(String.format(java.util.Locale.ROOT, "policy (mean %.2f NFE)", evaluation.policy().meanNfe()),
+                groups, policy);
+        MixScore match = evaluation.cheapestMatch();
+        if (match != null) {
+            chart.addSeries("cheapest fixed action of the same quality: " + match.name(), groups,
+                    Collections.nCopies(groups.size(), match.meanNfe()));
+        }
+        Path parent = png.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempFile(parent, ".nfe", ".png");
+        try {
+            BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
