@@ -64,6 +64,9 @@ final class TrainPolicyCommand implements Callable<Integer> {
     @Option(names = "--top-group", description = "k: a sample's k best actions are good enough (default: ${DEFAULT-VALUE})")
     int topGroup = Reward.DEFAULTS.topGroup();
 
+    @Option(names = "--tolerance", description = "epsilon: an image must be better by more than this to outrank another (default: ${DEFAULT-VALUE})")
+    double tolerance = Reward.DEFAULTS.tolerance();
+
     @Option(names = "--penalty", description = "gamma: the reward of an action outside the top group is -gamma (default: ${DEFAULT-VALUE})")
     double penalty = Reward.DEFAULTS.penalty();
 
@@ -93,7 +96,7 @@ final class TrainPolicyCommand implements Callable<Integer> {
         if (!tableOnly && Files.exists(out.resolve(Policy.FILE)) && !force) {
             throw new IllegalArgumentException(out + " already holds a policy; give --force to replace it");
         }
-        Reward reward = new Reward(topGroup, penalty, lambda);
+        Reward reward = new Reward(topGroup, tolerance, penalty, lambda);
         PolicyTraining training = new PolicyTraining(hidden, iterations, PolicyTraining.DEFAULTS.batch(), learningRate,
                 PolicyTraining.DEFAULTS.baselineDecay(), entropy, seed);
         Path tableFile = table != null ? table : out.resolve(QualityTable.FILE);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class RewardTest {
     private static final int[] NFE = {1, 4, 35};
-    private static final Reward TOP_TWO = new Reward(2, 0.5, 1.0);
+    private static final Reward TOP_TWO = new Reward(2, 0.0, 0.5, 1.0);
 
     @Test
     void aCheapActionInTheTopGroupEarnsTheShareOfNfeSaved() {
@@ -30,21 +30,29 @@ class RewardTest {
     @Test
     void tiedQualitiesShareARank() {
         double[] quality = {0.7, 0.7, 0.7};
-        Reward onlyTheBest = new Reward(1, 1.0, 1.0);
+        Reward onlyTheBest = new Reward(1, 0.0, 1.0, 1.0);
         assertThat(onlyTheBest.of(quality, NFE, 1)).isEqualTo(1 - 4.0 / 35);
     }
 
     @Test
     void withTopGroupOneOnlyTheBestImageIsRewarded() {
         double[] quality = {0.2, 0.9, 0.5};
-        Reward onlyTheBest = new Reward(1, 1.0, 1.0);
+        Reward onlyTheBest = new Reward(1, 0.0, 1.0, 1.0);
         assertThat(onlyTheBest.of(quality, NFE, 0)).isEqualTo(-1.0);
         assertThat(onlyTheBest.of(quality, NFE, 1)).isEqualTo(1 - 4.0 / 35);
     }
 
     @Test
+    void anImageBetterByLessThanTheToleranceDoesNotOutrankIt() {
+        double[] quality = {0.90, 0.91, 0.95};
+        Reward tolerant = new Reward(1, 0.05, 1.0, 1.0);
+        assertThat(tolerant.of(quality, NFE, 0)).isEqualTo(1 - 1.0 / 35);
+        assertThat(new Reward(1, 0.0, 1.0, 1.0).of(quality, NFE, 0)).isEqualTo(-1.0);
+    }
+
+    @Test
     void anEmptyTopGroupIsRefused() {
-        assertThatThrownBy(() -> new Reward(0, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Reward(0, 0.0, 1, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("top group");
     }
 }
