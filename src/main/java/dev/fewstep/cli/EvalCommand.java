@@ -23,6 +23,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model name or folder (required unless --policy)")
     String model;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--policy", description = "an AdaDiff policy: held-out templated prompts, each with the action it picks")
     String policy;
 
@@ -41,7 +44,8 @@ final class EvalCommand implements Callable<Integer> {
             return PolicyEval.run(policy, model, protocol);
         }
         if (model == null) {
-            throw new IllegalArgumentException("give --model NAME (or --policy NAME)");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--model=<model>' (or --policy NAME)");
         }
         EvalSettings settings = new EvalSettings(budget.sampler, budget.steps, budget.cfg, protocol.n, protocol.seed,
                 protocol.chunk);
