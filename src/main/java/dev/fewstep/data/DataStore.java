@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Where fewstep keeps fetched data, and how datasets are found by name. */
 public final class DataStore {
-    public static final List<String> DATASETS = List.of("fashion-mnist", "emoji");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "emoji", "shapes");
 
     private DataStore() {}
 
@@ -26,8 +26,14 @@ public final class DataStore {
         return switch (canonical(dataset)) {
             case "fashion-mnist" -> FashionMnist.train(dataDir);
             case "emoji" -> Emoji.load(dataDir == null ? root().resolve("emoji") : dataDir);
+            case "shapes" -> shapes(dataDir).images();
             default -> throw new IllegalStateException();
         };
+    }
+
+    /** The shapes dataset with its cameras and scenes; {@code dataDir} defaults to $FEWSTEP_DATA/shapes. */
+    public static dev.fewstep.threed.ShapesDataset shapes(Path dataDir) {
+        return dev.fewstep.threed.ShapesDataset.load(dataDir == null ? root().resolve("shapes") : dataDir);
     }
 
     public static String canonical(String dataset) {
@@ -37,6 +43,9 @@ public final class DataStore {
         }
         if (name.equals("emoji")) {
             return "emoji";
+        }
+        if (name.equals("shapes")) {
+            return "shapes";
         }
         throw new IllegalArgumentException("unknown dataset '" + dataset + "' (choose one of: " + String.join(", ", DATASETS) + ")");
     }
