@@ -17,9 +17,9 @@ class MarchingCubesTest {
     @Test
     void aSpheresMeshHasAreaFourPiRSquaredAndVolumeFourThirdsPiRCubed() {
         Mesh mesh = sphere(64);
-        assertThat(mesh.area()).isCloseTo(4 * Math.PI * R * R, within(0.01 * 4 * Math.PI * R * R));
+        assertThat(mesh.area()).isCloseTo(4 * Math.PI * R * R, within(0.005 * 4 * Math.PI * R * R));
         // positive: every triangle faces outwards
-        assertThat(mesh.volume()).isCloseTo(4 / 3.0 * Math.PI * R * R * R, within(0.01 * 4 / 3.0 * Math.PI * R * R * R));
+        assertThat(mesh.volume()).isCloseTo(4 / 3.0 * Math.PI * R * R * R, within(0.005 * 4 / 3.0 * Math.PI * R * R * R));
     }
 
     @Test

@@ -91,6 +91,38 @@ class VolumeRendererTest {
         }
     }
 
+    /**
+     * The volume renderer's rays are the sphere tracer's: an opaque volume where the scene's SDF is negative shows the
+     * silhouette that sphere tracing finds, pixel for pixel (but for a few on the edges).
+     */
+    @Test
+    void anOpaqueVolumeOfTheSceneHasTheSphereTracedSilhouette() {
+        Scene.Field field = Captions.parse("a red cone on a large blue torus").field();
+        Camera camera = new Camera(40, 25);
+        Picture traced = new SdfRenderer(32, 1).render(field, camera);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RaySamples rays = RaySamples.of(manager, List.of(camera), 32, 192, VoxelGrid.SCENE_EXTENT);
+            float[] points = rays.points().toFloatArray();
+            float[] sigma = new float[points.length / 3];
+            double e = VoxelGrid.SCENE_EXTENT;
+            for (int i = 0; i < sigma.length; i++) {
+                Vec3 p = new Vec3(points[3 * i] * e, points[3 * i + 1] * e, points[3 * i + 2] * e);
+                sigma[i] = field.sdf(p) < 0 ? 500 : 0;
+            }
+            NDArray colour = manager.ones(rays.points().getShape());
+            float[] opacity = VolumeRenderer.render(manager.create(sigma, rays.inside().getShape()), colour, rays.delta(), 0)
+                    .opacity().toFloatArray();
+            int covered = 0;
+            int disagree = 0;
+            for (int i = 0; i < opacity.length; i++) {
+                covered += traced.alpha()[i] > 0.5 ? 1 : 0;
+                disagree += (opacity[i] > 0.5) != (traced.alpha()[i] > 0.5) ? 1 : 0;
+            }
+            assertThat(covered).isGreaterThan(100);
+            assertThat(disagree).isLessThanOrEqualTo(covered / 50);
+        }
+    }
+
     /** A decoder in miniature: σ = softplus(f_0) inside the scene's cube, c = sigmoid(f_1..3); the mean rendered value. */
     private static NDArray renderedMean(NDArray planes, RaySamples rays) {
         Shape s = rays.inside().getShape();
