@@ -22,6 +22,13 @@ public record Camera(double azimuthDegrees, double elevationDegrees) {
         }
     }
 
+    /** A camera of the dataset's range: azimuth uniform in [0°, 360°), elevation uniform in [−10°, 40°]. */
+    public static Camera random(java.util.Random random) {
+        double azimuth = 360 * random.nextDouble();
+        double elevation = MIN_ELEVATION + (MAX_ELEVATION - MIN_ELEVATION) * random.nextDouble();
+        return new Camera(azimuth, elevation);
+    }
+
     public Vec3 eye() {
         double a = Math.toRadians(azimuthDegrees);
         double e = Math.toRadians(elevationDegrees);

@@ -38,7 +38,7 @@ public final class MakeShapes {
             captions.add(scene.caption());
             Scene.Field field = scene.field();
             for (int v = 0; v < views; v++) {
-                Camera camera = randomCamera(random);
+                Camera camera = Camera.random(random);
                 cameras.add(camera);
                 System.arraycopy(renderer.render(field, camera).rgb(), 0, rgb, (s * views + v) * length, length);
             }
@@ -67,9 +67,4 @@ public final class MakeShapes {
         return image;
     }
 
-    static Camera randomCamera(Random random) {
-        double azimuth = 360 * random.nextDouble();
-        double elevation = Camera.MIN_ELEVATION + (Camera.MAX_ELEVATION - Camera.MIN_ELEVATION) * random.nextDouble();
-        return new Camera(azimuth, elevation);
-    }
 }

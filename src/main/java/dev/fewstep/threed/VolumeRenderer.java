@@ -17,7 +17,12 @@ public final class VolumeRenderer {
      * @param rgb the composited colour, (…, 3)
      * @param opacity Σ_i w_i, (…)
      */
-    public record Result(NDArray weights, NDArray rgb, NDArray opacity) {}
+    public record Result(NDArray weights, NDArray rgb, NDArray opacity) {
+        /** The colours of {@link RaySamples}' rays, (B, size², 3) in row-major pixel order, as images (B, 3, size, size). */
+        public NDArray images(int size) {
+            return rgb.transpose(0, 2, 1).reshape(rgb.getShape().get(0), 3, size, size);
+        }
+    }
 
     /**
      * @param sigma densities σ ≥ 0, (…, S)

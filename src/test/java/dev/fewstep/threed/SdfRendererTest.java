@@ -39,7 +39,7 @@ class SdfRendererTest {
         for (String caption : largest) {
             Scene.Field field = Captions.parse(caption).field();
             for (int i = 0; i < 30; i++) {
-                Picture picture = renderer.render(field, MakeShapes.randomCamera(random));
+                Picture picture = renderer.render(field, Camera.random(random));
                 for (int k = 0; k < 32; k++) {
                     assertThat(picture.alpha()[k]).as(caption).isZero(); // top row
                     assertThat(picture.alpha()[31 * 32 + k]).as(caption).isZero(); // bottom row

@@ -110,8 +110,16 @@ class VolumeRendererTest {
                 sigma[i] = field.sdf(p) < 0 ? 500 : 0;
             }
             NDArray colour = manager.ones(rays.points().getShape());
-            float[] opacity = VolumeRenderer.render(manager.create(sigma, rays.inside().getShape()), colour, rays.delta(), 0)
-                    .opacity().toFloatArray();
+            VolumeRenderer.Result result = VolumeRenderer.render(manager.create(sigma, rays.inside().getShape()), colour,
+                    rays.delta(), 0);
+            float[] opacity = result.opacity().toFloatArray();
+            // as an image, channel c of pixel (x, y) is the colour of ray y * size + x
+            float[] image = result.images(32).toFloatArray();
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < opacity.length; i++) {
+                    assertThat(image[c * 32 * 32 + i]).isCloseTo(opacity[i], within(1e-6f));
+                }
+            }
             int covered = 0;
             int disagree = 0;
             for (int i = 0; i < opacity.length; i++) {
