@@ -1,5 +1,7 @@
 package dev.fewstep.threed;
 
+import java.util.Random;
+
 /**
  * A pinhole camera on a sphere around the origin, looking at it with y up: the eye is at
  * D (cos e sin a, sin e, cos e cos a) for azimuth a and elevation e, at the fixed distance D = 4 and vertical field of
@@ -23,7 +25,7 @@ public record Camera(double azimuthDegrees, double elevationDegrees) {
     }
 
     /** A camera of the dataset's range: azimuth uniform in [0°, 360°), elevation uniform in [−10°, 40°]. */
-    public static Camera random(java.util.Random random) {
+    public static Camera random(Random random) {
         double azimuth = 360 * random.nextDouble();
         double elevation = MIN_ELEVATION + (MAX_ELEVATION - MIN_ELEVATION) * random.nextDouble();
         return new Camera(azimuth, elevation);

@@ -3,6 +3,7 @@ package dev.fewstep.threed;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Reads a caption back into its scene: {@code PART [on|next to PART]}, a part being {@code a|an [small|large] COLOUR
@@ -68,7 +69,7 @@ public final class Captions {
             throw error("'on' or 'next to'");
         }
 
-        private <T> T word(T[] choices, String what, java.util.function.Function<T, String> name) {
+        private <T> T word(T[] choices, String what, Function<T, String> name) {
             String w = next(what);
             for (T c : choices) {
                 if (name.apply(c).equals(w)) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Binary glTF 2.0 (GLB): a 12-byte header (magic "glTF", version 2, total length), a JSON chunk padded with spaces
@@ -109,7 +110,7 @@ public final class Gltf {
 
     private static float[] grey(int vertices) {
         float[] c = new float[3 * vertices];
-        java.util.Arrays.fill(c, 0.8f);
+        Arrays.fill(c, 0.8f);
         return c;
     }
 

@@ -15,6 +15,8 @@ import javax.imageio.ImageIO;
  */
 public final class MakeShapes {
     public static final int SIZE = 32;
+    /** 500 000 images of 3 × 32 × 32 bytes: 1.5 GB, within one Java array. */
+    static final int MAX_IMAGES = 500_000;
     /** A grid of the first scenes' views beside the dataset, to look at. */
     public static final String PREVIEW = "preview.png";
     private static final int SAMPLES_PER_SIDE = 2;
@@ -23,14 +25,15 @@ public final class MakeShapes {
 
     /** @return the captions of the scenes written */
     public static List<String> make(Path dir, int scenes, int views, long seed, SceneSampler.Split split) throws IOException {
-        if (scenes < 1 || views < 1 || (long) scenes * views > 1_000_000) {
-            throw new IllegalArgumentException("--scenes and --views must be at least 1, with at most 1 000 000 images in all");
+        if (scenes < 1 || views < 1 || (long) scenes * views > MAX_IMAGES) {
+            throw new IllegalArgumentException("--scenes and --views must be at least 1, with at most " + MAX_IMAGES
+                    + " images in all (one file, held in memory while it is written)");
         }
         Random random = new Random(seed);
         SceneSampler sampler = new SceneSampler(split);
         SdfRenderer renderer = new SdfRenderer(SIZE, SAMPLES_PER_SIDE);
         int length = 3 * SIZE * SIZE;
-        float[] rgb = new float[scenes * views * length];
+        byte[] rgb = new byte[scenes * views * length];
         List<Camera> cameras = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int s = 0; s < scenes; s++) {
@@ -40,7 +43,10 @@ public final class MakeShapes {
             for (int v = 0; v < views; v++) {
                 Camera camera = Camera.random(random);
                 cameras.add(camera);
-                System.arraycopy(renderer.render(field, camera).rgb(), 0, rgb, (s * views + v) * length, length);
+                float[] picture = renderer.render(field, camera).rgb();
+                for (int k = 0; k < length; k++) {
+                    rgb[(s * views + v) * length + k] = (byte) Picture.byteOf(picture[k]);
+                }
             }
         }
         ShapesDataset.write(dir, SIZE, rgb, cameras, captions, views, split == SceneSampler.Split.TRAIN ? "train" : "held-out", seed);
@@ -49,7 +55,7 @@ public final class MakeShapes {
     }
 
     /** Up to 8 scenes (rows) by up to 8 of their views (columns). */
-    static BufferedImage preview(float[] rgb, int scenes, int views) {
+    static BufferedImage preview(byte[] rgb, int scenes, int views) {
         int rows = Math.min(8, scenes);
         int cols = Math.min(8, views);
         BufferedImage image = new BufferedImage(cols * SIZE, rows * SIZE, BufferedImage.TYPE_INT_RGB);
@@ -58,8 +64,8 @@ public final class MakeShapes {
             for (int c = 0; c < cols; c++) {
                 int offset = (r * views + c) * 3 * plane;
                 for (int i = 0; i < plane; i++) {
-                    int argb = Picture.byteOf(rgb[offset + i]) << 16 | Picture.byteOf(rgb[offset + plane + i]) << 8
-                            | Picture.byteOf(rgb[offset + 2 * plane + i]);
+                    int argb = (rgb[offset + i] & 0xff) << 16 | (rgb[offset + plane + i] & 0xff) << 8
+                            | rgb[offset + 2 * plane + i] & 0xff;
                     image.setRGB(c * SIZE + i % SIZE, r * SIZE + i / SIZE, argb);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.fewstep.threed;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -89,7 +90,7 @@ public final class MarchingCubes {
 
         void add(float v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, 2 * size);
+                data = Arrays.copyOf(data, 2 * size);
             }
             data[size++] = v;
         }
@@ -99,7 +100,7 @@ public final class MarchingCubes {
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return Arrays.copyOf(data, size);
         }
     }
 
@@ -110,13 +111,13 @@ public final class MarchingCubes {
 
         void add(int v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, 2 * size);
+                data = Arrays.copyOf(data, 2 * size);
             }
             data[size++] = v;
         }
 
         int[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return Arrays.copyOf(data, size);
         }
     }
 }

@@ -43,21 +43,17 @@ public record ShapesDataset(ImageDataset images, List<Camera> cameras, List<Stri
         return Captions.parse(scenes.get(i / views));
     }
 
-    /** Writes the file atomically; pixels are RGB in [0, 1], (N, 3, size, size). */
-    public static void write(Path dir, int size, float[] rgb, List<Camera> cameras, List<String> scenes, int views,
+    /** Writes the file atomically; pixels are RGB bytes, (N, 3, size, size). */
+    public static void write(Path dir, int size, byte[] rgb, List<Camera> cameras, List<String> scenes, int views,
             String split, long seed) throws IOException {
         int n = cameras.size();
-        byte[] bytes = new byte[rgb.length];
-        for (int i = 0; i < rgb.length; i++) {
-            bytes[i] = (byte) Picture.byteOf(rgb[i]);
-        }
         float[] angles = new float[2 * n];
         for (int i = 0; i < n; i++) {
             angles[2 * i] = (float) cameras.get(i).azimuthDegrees();
             angles[2 * i + 1] = (float) cameras.get(i).elevationDegrees();
         }
         Map<String, StoredTensor> tensors = new LinkedHashMap<>();
-        tensors.put("images", StoredTensor.uint8(new long[] {n, 3, size, size}, bytes));
+        tensors.put("images", StoredTensor.uint8(new long[] {n, 3, size, size}, rgb));
         tensors.put("cameras", StoredTensor.of(new dev.fewstep.io.Tensor(new long[] {n, 2}, angles)));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
