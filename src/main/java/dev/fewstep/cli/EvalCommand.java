@@ -1,5 +1,9 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.data.DataStore;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.distill.codi.ConditionInput;
+import dev.fewstep.distill.codi.ConditionalEval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.metrics.EvalResult;
 import dev.fewstep.metrics.EvalSettings;
@@ -49,6 +53,10 @@ final class EvalCommand implements Callable<Integer> {
     private void evaluate(DiffusionModel loaded, FeatureModel features, Path featuresDir, EvalSettings settings)
             throws java.io.IOException {
         Evaluator evaluator = evaluator(features, featuresDir);
+        if (ConditionInput.task(loaded.info()).isPresent()) {
+            evaluateConditional(loaded, evaluator, settings);
+            return;
+        }
         EvalResult result;
         try (Progress progress = new Progress("eval")) {
             progress.started(0, protocol.n);
@@ -57,6 +65,26 @@ final class EvalCommand implements Callable<Integer> {
         print(result);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+        }
+    }
+
+    /** A conditional model: conditions from the test split, and the task's fidelity beside the usual scores. */
+    private void evaluateConditional(DiffusionModel loaded, Evaluator evaluator, EvalSettings settings)
+            throws java.io.IOException {
+        ImageDataset test = DataStore.test(loaded.info().dataset(), null);
+        ConditionalEval.Result result;
+        try (Progress progress = new Progress("eval")) {
+            progress.started(0, protocol.n);
+            result = ConditionalEval.evaluate(loaded, evaluator, settings, test, progress::step);
+        }
+        print(result.quality());
+        System.out.printf(Locale.ROOT, "conditions: the first %d test images (%s); fidelity to them:%n", settings.n(),
+                ConditionInput.task(loaded.info()).get().name());
+        result.fidelity().forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-16s %8.4f%n", name, value));
+        if (json) {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>(result.quality().toMap());
+            map.putAll(result.fidelity());
+            System.out.println(new ObjectMapper().writeValueAsString(map));
         }
     }
 
