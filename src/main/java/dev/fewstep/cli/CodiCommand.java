@@ -38,6 +38,9 @@ final class CodiCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "training images per iteration (default: ${DEFAULT-VALUE})")
     int batch = C.batch();
 
+    @Option(names = "--solver", description = "the teacher's step: heun (the paper's) or euler (default: ${DEFAULT-VALUE})")
+    String solver = C.solver();
+
     @Option(names = "--guidance", description = "guidance scale w of the teacher's step (default: ${DEFAULT-VALUE})")
     double guidance = C.guidance();
 
@@ -52,7 +55,7 @@ final class CodiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConsistencyConfig consistency = new ConsistencyConfig(C.levels(), C.solver(), guidance, C.huber(), C.targetDecay(),
+        ConsistencyConfig consistency = new ConsistencyConfig(C.levels(), solver, guidance, C.huber(), C.targetDecay(),
                 learningRate, C.emaDecay(), batch, iterations, run.seed, run.checkpointEvery, run.checkpointEvery);
         CodiConfig config = new CodiConfig(consistency, cleanWeight, parameterEfficient).validated();
         run.start();
