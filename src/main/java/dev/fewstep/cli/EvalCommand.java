@@ -1,6 +1,7 @@
 package dev.fewstep.cli;
 
 import dev.fewstep.data.DataStore;
+import dev.fewstep.generate.Images;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.distill.codi.ConditionInput;
 import dev.fewstep.distill.codi.ConditionalEval;
@@ -35,6 +36,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "also print the result as one JSON object on the last line")
     boolean json;
+
+    @Option(names = "--examples", description = "conditional models: write the first 8 test conditions, outputs and"
+            + " test images, a row each, to this PNG")
+    Path examples;
 
     @Override
     public Integer call() throws Exception {
@@ -71,6 +76,9 @@ final class EvalCommand implements Callable<Integer> {
     /** A conditional model: conditions from the test split, and the task's fidelity beside the usual scores. */
     private void evaluateConditional(DiffusionModel loaded, Evaluator evaluator, EvalSettings settings)
             throws java.io.IOException {
+        if (examples != null) {
+            OutputFile.png(examples);
+        }
         ImageDataset test = DataStore.test(loaded.info().dataset(), null);
         ConditionalEval.Result result;
         try (Progress progress = new Progress("eval")) {
@@ -81,6 +89,11 @@ final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "conditions: the first %d test images (%s); fidelity to them:%n", settings.n(),
                 ConditionInput.task(loaded.info()).get().name());
         result.fidelity().forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-16s %8.4f%n", name, value));
+        if (examples != null) {
+            Images.writePng(Images.upscale(Images.grid(result.examples(), result.exampleRows() * 3, test.channels(),
+                    test.size(), 3), 4), examples);
+            System.out.printf("wrote %s: rows of condition, output, test image%n", examples);
+        }
         if (json) {
             java.util.Map<String, Object> map = new java.util.LinkedHashMap<>(result.quality().toMap());
             map.putAll(result.fidelity());

@@ -29,7 +29,14 @@ import java.util.function.LongConsumer;
 public final class ConditionalEval {
     private ConditionalEval() {}
 
-    public record Result(EvalResult quality, Map<String, Double> fidelity) {}
+    /**
+     * @param examples the first images as rows of three (the condition's picture, the output, the test image),
+     *     channels-first, for a picture of what the numbers mean
+     */
+    public record Result(EvalResult quality, Map<String, Double> fidelity, float[] examples, int exampleRows) {}
+
+    /** Rows of examples a result keeps. */
+    static final int EXAMPLES = 8;
 
     public static Result evaluate(DiffusionModel model, Evaluator evaluator, EvalSettings settings, ImageDataset test,
             LongConsumer onImages) {
@@ -72,7 +79,18 @@ public final class ConditionalEval {
             onImages.accept(first + count);
         }
         EvalResult quality = evaluator.score(model, settings, pixels, promptIndex, nfe, seconds, start);
-        return new Result(quality, fidelity(condition, pixels, truth, conditions, n, channels, size));
+        int rows = Math.min(EXAMPLES, n);
+        float[] examples = new float[rows * 3 * length];
+        for (int i = 0; i < rows; i++) {
+            // the condition's first channels are its picture (inpainting's mask follows them; a sketch has one channel)
+            for (int c = 0; c < channels; c++) {
+                int from = i * conditionLength + Math.min(c, condition.channels() - 1) * size * size;
+                System.arraycopy(conditions, from, examples, (i * 3) * length + c * size * size, size * size);
+            }
+            System.arraycopy(pixels, i * length, examples, (i * 3 + 1) * length, length);
+            System.arraycopy(truth, i * length, examples, (i * 3 + 2) * length, length);
+        }
+        return new Result(quality, fidelity(condition, pixels, truth, conditions, n, channels, size), examples, rows);
     }
 
     static Map<String, Double> fidelity(Condition condition, float[] pixels, float[] truth, float[] conditions, int n,
