@@ -56,7 +56,7 @@ final class TrainAdapterCommand implements Callable<Integer> {
         try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
             ImageDataset data = DataStore.train(teacherModel.info().dataset(), dataDir);
             try (AdapterTraining training = new AdapterTraining(config, teacherModel, digest, data)) {
-                System.out.printf("training a %s adapter (%d parameters) on %s into %s: %d images, batch %d, lr %.1e%n",
+                System.out.printf("training the %s adapter (%d parameters) on %s into %s: %d images, batch %d, lr %.1e%n",
                         task, training.trainedParameters(), teacherDir, run.out, data.count(), batch, learningRate);
                 TrainingLoop.Result result = run.run(new TrainingLoop(run.out, training), "train", "training", Probe.NONE);
                 if (result != null) {
