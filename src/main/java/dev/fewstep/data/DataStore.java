@@ -36,6 +36,15 @@ public final class DataStore {
         return dev.fewstep.threed.ShapesDataset.load(dataDir == null ? root().resolve("shapes") : dataDir);
     }
 
+    /** The test split of a dataset (never trained on); only Fashion-MNIST has one. */
+    public static ImageDataset test(String dataset, Path dataDir) {
+        return switch (canonical(dataset)) {
+            case "fashion-mnist" -> FashionMnist.test(dataDir);
+            case "emoji", "shapes" -> throw new IllegalArgumentException("the " + dataset + " dataset has no test split");
+            default -> throw new IllegalStateException();
+        };
+    }
+
     public static String canonical(String dataset) {
         String name = dataset.toLowerCase(Locale.ROOT);
         if (name.equals("fashion") || name.equals("fashion-mnist")) {
