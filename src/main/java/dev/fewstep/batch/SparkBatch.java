@@ -36,7 +36,7 @@ public final class SparkBatch {
      *     weights); the other tasks' images stay written, and a rerun after the fix resumes
      */
     public static Summary run(List<ImageTask> tasks, String modelHash, Path out, SparkJob job) throws IOException {
-        job.shareEngineThreads();
+        job.validated().shareEngineThreads();
         quietSparkLogs();
         Files.createDirectories(out);
         int loadsBefore = LoadedModels.loads();

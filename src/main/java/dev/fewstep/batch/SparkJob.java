@@ -21,12 +21,23 @@ public record SparkJob(String master, int partitions, Map<String, String> conf) 
     static final String EXECUTOR_JAVA_OPTIONS = "-D" + EngineThreads.INTRA_OP + "=1 -D" + EngineThreads.INTER_OP + "=1"
             + " -Dai.djl.offline=true";
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
+    private static final Pattern CLUSTER = Pattern.compile("(spark|k8s)://.+|yarn");
 
     public SparkJob {
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         conf = Map.copyOf(conf);
+    }
+
+    /** Refuses a master URL that Spark would only refuse with its own stack trace. */
+    public SparkJob validated() {
+        String url = master();
+        if (!LOCAL.matcher(url).matches() && !CLUSTER.matcher(url).matches()) {
+            throw new IllegalArgumentException("--master " + url + ": use local, local[K], local[*], spark://HOST:PORT, yarn"
+                    + " or k8s://URL");
+        }
+        return this;
     }
 
     /** The Spark configuration: spark.* system properties (as spark-submit sets them), then fewstep's, then {@link #conf}. */

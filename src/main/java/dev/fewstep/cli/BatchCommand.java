@@ -61,10 +61,13 @@ final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SparkJob job = new SparkJob(master, partitions, conf).validated();
         if (scale < 1 || scale > BatchSettings.MAX_SCALE) {
             throw new IllegalArgumentException("--scale must be between 1 and " + BatchSettings.MAX_SCALE);
         }
-        GenerateRequest.requireImageCount(1, perPrompt);
+        if (perPrompt < 1 || perPrompt > GenerateRequest.MAX_IMAGES) {
+            throw new IllegalArgumentException("--per-prompt must be between 1 and " + GenerateRequest.MAX_IMAGES + ", got " + perPrompt);
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         }
@@ -76,13 +79,13 @@ final class BatchCommand implements Callable<Integer> {
         String hash = ModelStore.sha256(weights).substring(0, 10);
         BatchSettings settings = new BatchSettings(model, budget.sampler, budget.steps, budget.cfg, negative, seed, perPrompt, scale);
         List<ImageTask> tasks = PromptFile.read(prompts, settings);
-        SparkJob job = new SparkJob(master, partitions, conf);
         SparkBatch.Summary summary = SparkBatch.run(tasks, hash, out, job);
         System.out.printf(Locale.ROOT, "%s: %d image(s) of %d prompt(s) with %s on %s in %d partition(s): %d generated, %d"
-                        + " already there; Spark start %.2f s, job %.2f s, %.2f images/s%s%n",
+                        + " already there; Spark start %.2f s, job %.2f s%s%s%n",
                 out.resolve(Manifest.FILE), summary.images(), tasks.size(), model, job.master(), summary.partitions(),
                 summary.generated(), summary.images() - summary.generated(), summary.startSeconds(), summary.jobSeconds(),
-                summary.imagesPerSecond(), job.isLocal() ? ", model loaded " + summary.modelLoads() + " time(s)" : "");
+                summary.generated() == 0 ? "" : String.format(Locale.ROOT, ", %.2f images/s", summary.imagesPerSecond()),
+                job.isLocal() ? ", model loaded " + summary.modelLoads() + " time(s)" : "");
         return 0;
     }
 }

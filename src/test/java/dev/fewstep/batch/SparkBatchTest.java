@@ -182,6 +182,10 @@ class SparkBatchTest {
         assertThat(run("batch", "--model", MODEL, "--prompts", steps.toString(), "--out", out.toString()).err())
                 .contains("steps.jsonl line 3: steps must be between 1 and");
 
+        Run master = run("batch", "--model", MODEL, "--prompts", prompts.toString(), "--out", out.toString(), "--master", "lokal[2]");
+        assertThat(master.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(master.err()).contains("--master lokal[2]: use local");
+
         Run unknown = run("batch", "--model", "no-such-model", "--prompts", prompts.toString(), "--out", out.toString());
         assertThat(unknown.exit()).isEqualTo(Main.BAD_INPUT);
         assertThat(unknown.err()).contains("unknown model 'no-such-model'");
