@@ -3,6 +3,7 @@ package dev.fewstep.batch;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.ImageParameters;
 import dev.fewstep.generate.Images;
+import dev.fewstep.generate.NonFiniteImagesException;
 import dev.fewstep.generate.PngText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +20,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
  * A Spark task: the images of one partition's prompt lines, and their manifest entries. An image whose file exists
  * is not made again (Spark re-runs failed tasks, and a rerun of the batch resumes), but its entry is rebuilt from the
  * file's bytes and parameters, so the manifest is complete whichever run wrote the file. Files are written under a
- * temporary name and renamed, so a killed task leaves no half-written PNG under a final name. Bad input ends the
- * partition with a {@link PartitionResult#problem()}.
+ * temporary name and renamed, so a killed task leaves no half-written PNG under a final name. Bad input (and a
+ * model that makes non-finite pixels, which the CLI also reports as such) ends the partition with a
+ * {@link PartitionResult#problem()}.
  */
 final class PartitionWriter implements FlatMapFunction<Iterator<ImageTask>, PartitionResult> {
     private final String out;
@@ -40,7 +42,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<ImageTask>, Part
             while (tasks.hasNext()) {
                 entries.addAll(write(dir, tasks.next()));
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | NonFiniteImagesException e) {
             return List.of(new PartitionResult(entries, e.getMessage())).iterator();
         } catch (IOException e) {
             return List.of(new PartitionResult(entries, "cannot write to " + out + ": " + e)).iterator();
