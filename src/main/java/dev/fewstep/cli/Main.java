@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             InfoCommand.class,
             QuantizeCommand.class,
+            BatchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
