@@ -150,8 +150,8 @@ function showExamples() {
 function chooseDefaults() {
   const models = state.catalog.models;
   const first = modelNamed(state.catalog.default) || models[0];
-  const teachers = models.filter((model) => model.kind === 'teacher');
-  const students = models.filter((model) => model.kind === 'student');
+  const teachers = models.filter((model) => model.kind === 'teacher' && !taskOf(model));
+  const students = models.filter((model) => model.kind === 'student' && !taskOf(model));
   runA.set(first.name, state.catalog.defaults.sampler, state.catalog.defaults.steps);
   // Compare: a one-step student against its teacher at 35 NFE (Heun, 18 steps) when both exist for the same data;
   // otherwise the model against itself with a cheap sampler. Models of different data would not be comparable.
@@ -231,13 +231,20 @@ function resultPanel(title) {
   return { panel, progress, status, grid };
 }
 
-function showImages(view, result) {
+function showImages(view, result, input) {
   view.progress.max = 1;
   view.progress.value = 1;
   view.progress.hidden = true;
   const cost = `${result.nfe} NFE · ${result.seconds.toFixed(2)} s`;
   view.status.textContent = result.n > 1 ? `${cost} for ${result.n} images` : cost;
-  view.grid.className = `grid columns-${Math.ceil(Math.sqrt(result.n))}`;
+  const cells = result.n + (input ? 1 : 0);
+  view.grid.className = `grid columns-${Math.ceil(Math.sqrt(cells))}`;
+  if (input) { // a conditional model's input beside what it made
+    view.grid.append(element('figure', { className: 'condition-input' }, [
+      element('img', { className: 'sample', src: input, alt: 'the condition picture' }),
+      element('figcaption', {}, [element('span', { text: 'input' })]),
+    ]));
+  }
   for (const image of result.images) {
     const img = element('img', {
       className: 'sample',
@@ -269,7 +276,98 @@ function requestBody(picker) {
   };
   if (seedText !== '') body.seed = Number(seedText);
   if (picker.selected().kind === 'student') delete body.cfg;
+  const task = taskOf(picker.selected());
+  if (task && condition.picture) body.condition = condition.picture;
+  if (task === 'inpaint' && condition.picture) body.mask = maskPng();
   return body;
+}
+
+// ---- a conditional model's input: a picture, and for inpainting a painted mask ----
+
+const condition = { picture: null, image: null, painted: false };
+
+function taskOf(model) {
+  return model && model.details ? model.details.task : undefined;
+}
+
+function showConditionFields() {
+  const task = taskOf(runA.selected());
+  $('condition-fields').hidden = !task;
+  $('mask-field').hidden = task !== 'inpaint';
+  $('condition-task').textContent = task ? `${task} model` : '';
+  drawMaskCanvas();
+}
+
+function drawMaskCanvas(clear = false) {
+  const canvas = $('mask-canvas');
+  const context = canvas.getContext('2d');
+  if (clear || !condition.painted) {
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    condition.painted = false;
+  }
+  if (condition.image) {
+    context.globalAlpha = 0.5;
+    context.drawImage(condition.image, 0, 0, canvas.width, canvas.height);
+    context.globalAlpha = 1;
+  }
+}
+
+// The mask as the server reads it: white where painted, black elsewhere, at the picture's size.
+function maskPng() {
+  const canvas = $('mask-canvas');
+  const source = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const mask = document.createElement('canvas');
+  mask.width = canvas.width;
+  mask.height = canvas.height;
+  const context = mask.getContext('2d');
+  const out = context.createImageData(canvas.width, canvas.height);
+  for (let i = 0; i < source.data.length; i += 4) {
+    const painted = source.data[i] > 200 && source.data[i + 1] < 80; // the red brush
+    out.data[i] = out.data[i + 1] = out.data[i + 2] = painted ? 255 : 0;
+    out.data[i + 3] = 255;
+  }
+  context.putImageData(out, 0, 0);
+  // The server wants the mask at the picture's own size.
+  const sized = document.createElement('canvas');
+  sized.width = condition.image.naturalWidth;
+  sized.height = condition.image.naturalHeight;
+  const scaled = sized.getContext('2d');
+  scaled.imageSmoothingEnabled = false;
+  scaled.drawImage(mask, 0, 0, sized.width, sized.height);
+  return sized.toDataURL('image/png');
+}
+
+function setUpCondition() {
+  $('condition').addEventListener('change', () => {
+    const file = $('condition').files[0];
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      condition.picture = reader.result;
+      condition.image = new Image();
+      condition.image.onload = () => drawMaskCanvas(true);
+      condition.image.src = reader.result;
+    };
+    reader.readAsDataURL(file);
+  });
+  const canvas = $('mask-canvas');
+  let drawing = false;
+  const paint = (event) => {
+    if (!drawing) return;
+    const box = canvas.getBoundingClientRect();
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#f00';
+    context.beginPath();
+    context.arc((event.clientX - box.left) * canvas.width / box.width, (event.clientY - box.top) * canvas.height / box.height,
+      10, 0, 2 * Math.PI);
+    context.fill();
+    condition.painted = true;
+  };
+  canvas.addEventListener('pointerdown', (event) => { drawing = true; paint(event); });
+  canvas.addEventListener('pointermove', paint);
+  window.addEventListener('pointerup', () => { drawing = false; });
+  $('clear-mask').addEventListener('click', () => drawMaskCanvas(true));
 }
 
 function showError(message, field) {
@@ -318,14 +416,15 @@ async function generate(event) {
     const warnings = [];
     for (let i = 0; i < pickers.length; i++) {
       const view = views[i];
-      const result = await generateStream(requestBody(pickers[i]), controller.signal, (progress) => {
+      const body = requestBody(pickers[i]);
+      const result = await generateStream(body, controller.signal, (progress) => {
         view.progress.max = progress.total;
         view.progress.value = progress.nfe;
         view.status.textContent = progress.state === 'waiting'
           ? `waiting for a worker${progress.waiting ? ` (${progress.waiting} waiting)` : ''}…`
           : `${progress.nfe} / ${progress.total} NFE`;
       });
-      showImages(view, result);
+      showImages(view, result, body.condition);
       warnings.push(...(result.warnings || []));
       showWarnings(warnings);
       remember(result);
@@ -436,10 +535,12 @@ async function start() {
     $('generate').disabled = true;
     return;
   }
-  runA = new RunPicker($('run-a'), showExamples);
+  runA = new RunPicker($('run-a'), () => { showExamples(); showConditionFields(); });
   runB = new RunPicker($('run-b'), () => {});
   chooseDefaults();
   showExamples();
+  setUpCondition();
+  showConditionFields();
   $('compare').addEventListener('change', () => { $('run-b').hidden = !$('compare').checked; });
   $('form').addEventListener('submit', generate);
   document.body.dataset.ready = 'true';

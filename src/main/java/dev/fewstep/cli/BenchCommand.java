@@ -1,5 +1,10 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.data.DataStore;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.distill.codi.ConditionInput;
+import dev.fewstep.distill.codi.ConditionalEval;
+import java.util.Map;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.metrics.BenchPlot;
@@ -70,15 +75,20 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(teacher.name() + " is a distilled model; bench a teacher (its distilled "
                         + "models are added as rows of their own)");
             }
-            List<String> distilled = noDistilled ? List.of() : distilled(teacher.info().dataset());
+            boolean conditional = ConditionInput.task(teacher.info()).isPresent();
+            List<String> distilled = noDistilled ? List.of() : conditional ? students(teacher.name())
+                    : distilled(teacher.info().dataset());
             Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
                 String date = LocalDate.now().toString();
                 System.out.printf(Locale.ROOT, "bench %s: %d rows of %d samples, seed %d, cfg %.2f, features %s%n",
                         teacher.name(), grid.size() + distilled.size(), protocol.n, protocol.seed, cfg, features.name());
+                Benchmark.Measure measure = conditional ? conditionalMeasure(evaluator, teacher.info().dataset())
+                        : (m, settings, progress) -> new Benchmark.Measured(evaluator.evaluate(m, settings, progress), Map.of());
                 Benchmark.Report report = Benchmark.run(teacher, grid, distilled,
-                        name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, base, date, new BarListener());
+                        name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, measure, base, date,
+                        new BarListener());
                 String stem = freeStem(out, teacher.name() + "-" + date + "-n" + protocol.n);
                 Path json = out.resolve(stem + ".json");
                 Path png = out.resolve(stem + "-fid.png");
@@ -101,6 +111,32 @@ final class BenchCommand implements Callable<Integer> {
         return candidate;
     }
 
+    /** A conditional teacher's yardstick: conditions from the test split, fidelity beside the scores. */
+    private static Benchmark.Measure conditionalMeasure(Evaluator evaluator, String dataset) {
+        ImageDataset test = DataStore.test(dataset, null);
+        return (m, settings, progress) -> {
+            ConditionalEval.Result r = ConditionalEval.evaluate(m, evaluator, settings, test, progress);
+            return new Benchmark.Measured(r.quality(), r.fidelity());
+        };
+    }
+
+    /** The students distilled from a conditional teacher (their metadata names it as their teacher). */
+    private static List<String> students(String teacher) {
+        List<String> names = new ArrayList<>();
+        for (String name : ModelStore.names()) {
+            Path file = ModelStore.root().resolve(name).resolve(ModelStore.WEIGHTS);
+            try {
+                ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
+                if (!info.modelKind().isTeacher() && teacher.equals(info.extra().get("teacher"))) {
+                    names.add(name);
+                }
+            } catch (CheckpointException | IllegalArgumentException e) {
+                System.err.println("fewstep: skipping " + name + ": " + e.getMessage());
+            }
+        }
+        return names;
+    }
+
     /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */
     private static List<String> distilled(String dataset) {
         List<String> names = new ArrayList<>();
@@ -111,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher()) {
+                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher() && !info.extra().containsKey("task")) {
                     names.add(name);
                 }
             } catch (CheckpointException e) {

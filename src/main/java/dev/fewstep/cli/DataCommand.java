@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "data", description = "Fetch and inspect datasets.", subcommands = {DataCommand.Fetch.class, DataCommand.Info.class})
+@Command(name = "data", description = "Fetch and inspect datasets.", subcommands = {DataCommand.Fetch.class, DataCommand.Info.class,
+        DataMakeCommand.class, ShowShapeCommand.class})
 final class DataCommand extends GroupCommand {
 
     @Command(name = "fetch", description = "Fetch a dataset from its package registry (emoji: npm).")
@@ -22,6 +23,9 @@ final class DataCommand extends GroupCommand {
             if (name.equals("fashion-mnist")) {
                 throw new IllegalArgumentException("Fashion-MNIST comes from Debian: sudo apt-get install dataset-fashion-mnist");
             }
+            if (name.equals("shapes")) {
+                throw new IllegalArgumentException("the shapes dataset is made, not fetched: ./fewstep data make shapes --out DIR");
+            }
             Path dir = DataStore.fetchEmoji(DataStore.root().resolve("emoji"));
             ImageDataset data = DataStore.train("emoji", null);
             System.out.printf("emoji in %s: %d images, %d names%n", dir, data.count(), data.prompts().size());
@@ -31,7 +35,7 @@ final class DataCommand extends GroupCommand {
 
     @Command(name = "info", description = "Load a dataset and print its size and prompts.")
     static final class Info implements Callable<Integer> {
-        @Parameters(index = "0", description = "fashion-mnist or emoji")
+        @Parameters(index = "0", description = "fashion-mnist, emoji or shapes")
         String dataset;
 
         @Option(names = "--data-dir", description = "read the dataset from this folder")

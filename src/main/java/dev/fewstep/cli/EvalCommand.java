@@ -1,5 +1,10 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.data.DataStore;
+import dev.fewstep.generate.Images;
+import dev.fewstep.data.ImageDataset;
+import dev.fewstep.distill.codi.ConditionInput;
+import dev.fewstep.distill.codi.ConditionalEval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.metrics.EvalResult;
 import dev.fewstep.metrics.EvalSettings;
@@ -38,6 +43,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also print the result as one JSON object on the last line")
     boolean json;
 
+    @Option(names = "--examples", description = "conditional models: write the first 8 test conditions, outputs and"
+            + " test images, a row each, to this PNG")
+    Path examples;
+
     @Override
     public Integer call() throws Exception {
         if (policy != null) {
@@ -62,6 +71,10 @@ final class EvalCommand implements Callable<Integer> {
     private void evaluate(DiffusionModel loaded, FeatureModel features, Path featuresDir, EvalSettings settings)
             throws java.io.IOException {
         Evaluator evaluator = evaluator(features, featuresDir);
+        if (ConditionInput.task(loaded.info()).isPresent()) {
+            evaluateConditional(loaded, evaluator, settings);
+            return;
+        }
         EvalResult result;
         try (Progress progress = new Progress("eval")) {
             progress.started(0, protocol.n);
@@ -70,6 +83,34 @@ final class EvalCommand implements Callable<Integer> {
         print(result);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+        }
+    }
+
+    /** A conditional model: conditions from the test split, and the task's fidelity beside the usual scores. */
+    private void evaluateConditional(DiffusionModel loaded, Evaluator evaluator, EvalSettings settings)
+            throws java.io.IOException {
+        if (examples != null) {
+            OutputFile.png(examples);
+        }
+        ImageDataset test = DataStore.test(loaded.info().dataset(), null);
+        ConditionalEval.Result result;
+        try (Progress progress = new Progress("eval")) {
+            progress.started(0, protocol.n);
+            result = ConditionalEval.evaluate(loaded, evaluator, settings, test, progress::step);
+        }
+        print(result.quality());
+        System.out.printf(Locale.ROOT, "conditions: the first %d test images (%s); fidelity to them:%n", settings.n(),
+                ConditionInput.task(loaded.info()).get().name());
+        result.fidelity().forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-16s %8.4f%n", name, value));
+        if (examples != null) {
+            Images.writePng(Images.upscale(Images.grid(result.examples(), result.exampleRows() * 3, test.channels(),
+                    test.size(), 3), 4), examples);
+            System.out.printf("wrote %s: rows of condition, output, test image%n", examples);
+        }
+        if (json) {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>(result.quality().toMap());
+            map.putAll(result.fidelity());
+            System.out.println(new ObjectMapper().writeValueAsString(map));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.fewstep.cli;
 
 import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.GenerateRequest;
+import dev.fewstep.generate.Control;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.generate.ImageParameters;
 import dev.fewstep.generate.Images;
@@ -45,6 +46,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--negative", description = "a negative prompt: guidance moves away from it instead of from no prompt")
     String negative;
 
+    @Mixin
+    ConditionOptions conditionOptions;
+
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
@@ -85,6 +89,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scale must be between 1 and 16");
         }
         OutputFile.png(out);
+        conditionOptions.check();
         if (outDir != null) {
             ImageFiles.check(outDir);
         }
@@ -106,11 +111,12 @@ final class GenerateCommand implements Callable<Integer> {
                 Vocabulary.warning(loaded.info().prompts(), prompt).ifPresent(w -> System.err.println("fewstep: warning: " + w));
             }
             warnIgnored(loaded);
+            Control control = conditionOptions.control(loaded);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
                     .map(prompt -> new GenerateRequest(prompt, budget.sampler, budget.steps, budget.cfg, seed, n, negative)).toList();
-            double warmUp = Generation.warmUp(loaded, requests.get(0)).seconds();
-            List<Generation.Result> results = generateShowingProgress(loaded, requests);
+            double warmUp = Generation.warmUp(loaded, requests.get(0), control).seconds();
+            List<Generation.Result> results = generateShowingProgress(loaded, requests, control);
             Generation.Result first = results.get(0);
             int length = first.channels() * first.size() * first.size();
             float[] pixels = new float[rows.size() * n * length];
@@ -139,14 +145,15 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Runs the requests in order; progress, counted in network evaluations, shows only if they take a while. */
-    private static List<Generation.Result> generateShowingProgress(DiffusionModel loaded, List<GenerateRequest> requests) {
+    private static List<Generation.Result> generateShowingProgress(DiffusionModel loaded, List<GenerateRequest> requests,
+            Control control) {
         int nfe = loaded.generator().nfe(requests.get(0).budget());
         List<Generation.Result> results = new ArrayList<>();
         try (Progress progress = Progress.afterQuiet("generate", PROGRESS_AFTER)) {
             progress.started(0, (long) requests.size() * nfe);
             for (GenerateRequest request : requests) {
                 long done = (long) results.size() * nfe;
-                results.add(Generation.generate(loaded, request, evaluations -> progress.step(done + evaluations)));
+                results.add(Generation.generate(loaded, request, control, evaluations -> progress.step(done + evaluations)));
             }
         }
         return results;

@@ -5,7 +5,6 @@ import dev.fewstep.generate.Images;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /** {@code generate --out-dir}: one PNG per image, named by its prompt row and seed, each with its own parameters. */
@@ -31,7 +30,6 @@ final class ImageFiles {
      */
     static void write(Path dir, float[] pixels, int channels, int size, ImageParameters grid) throws IOException {
         Files.createDirectories(dir);
-        int length = channels * size * size;
         List<String> prompts = grid.prompts();
         for (int r = 0; r < prompts.size(); r++) {
             for (int i = 0; i < grid.n(); i++) {
@@ -40,11 +38,7 @@ final class ImageFiles {
                 if (Files.exists(file)) {
                     throw new IllegalArgumentException(file + " already exists; it was left as it is (choose another --out-dir)");
                 }
-                int index = r * grid.n() + i;
-                float[] image = Arrays.copyOfRange(pixels, index * length, (index + 1) * length);
-                ImageParameters own = new ImageParameters(List.of(prompts.get(r)), grid.negative(), grid.model(),
-                        grid.modelHash(), grid.sampler(), grid.steps(), grid.cfg(), seed, grid.nfe(), 1, grid.scale());
-                Images.writePng(Images.png(Images.upscale(Images.grid(image, 1, channels, size), grid.scale()), own), file);
+                Images.writePng(Images.png(pixels, r * grid.n() + i, channels, size, grid.ofImage(r, i)), file);
             }
         }
     }

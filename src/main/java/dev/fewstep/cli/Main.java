@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Train diffusion models, distil them into few-step generators, and serve them.",
         subcommands = {
             TrainCommand.class,
+            TrainAdapterCommand.class,
             GenerateCommand.class,
             ModelsCommand.class,
             DataCommand.class,
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             QuantizeCommand.class,
             TrainPolicyCommand.class,
+            BatchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

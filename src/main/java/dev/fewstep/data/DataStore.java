@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Where fewstep keeps fetched data, and how datasets are found by name. */
 public final class DataStore {
-    public static final List<String> DATASETS = List.of("fashion-mnist", "emoji");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "emoji", "shapes");
 
     private DataStore() {}
 
@@ -26,6 +26,21 @@ public final class DataStore {
         return switch (canonical(dataset)) {
             case "fashion-mnist" -> FashionMnist.train(dataDir);
             case "emoji" -> Emoji.load(dataDir == null ? root().resolve("emoji") : dataDir);
+            case "shapes" -> shapes(dataDir).images();
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    /** The shapes dataset with its cameras and scenes; {@code dataDir} defaults to $FEWSTEP_DATA/shapes. */
+    public static dev.fewstep.threed.ShapesDataset shapes(Path dataDir) {
+        return dev.fewstep.threed.ShapesDataset.load(dataDir == null ? root().resolve("shapes") : dataDir);
+    }
+
+    /** The test split of a dataset (never trained on); only Fashion-MNIST has one. */
+    public static ImageDataset test(String dataset, Path dataDir) {
+        return switch (canonical(dataset)) {
+            case "fashion-mnist" -> FashionMnist.test(dataDir);
+            case "emoji", "shapes" -> throw new IllegalArgumentException("the " + dataset + " dataset has no test split");
             default -> throw new IllegalStateException();
         };
     }
@@ -37,6 +52,9 @@ public final class DataStore {
         }
         if (name.equals("emoji")) {
             return "emoji";
+        }
+        if (name.equals("shapes")) {
+            return "shapes";
         }
         throw new IllegalArgumentException("unknown dataset '" + dataset + "' (choose one of: " + String.join(", ", DATASETS) + ")");
     }

@@ -14,16 +14,28 @@ import ai.djl.ndarray.types.Shape;
  * @param isNull (B) 1 for "no prompt", 0 otherwise
  * @param negative (B, textDim) a negative prompt's embedding, which the unconditional branch of guidance uses in
  *     place of the null embedding, or null for none
+ * @param control (B, C_c, H, W) a condition image per sample for a controlled model (CoDi's c: a low-resolution
+ *     image, a masked image with its mask, an edge map), or null. Guidance keeps it in both branches, as ControlNet
+ *     does: only the prompt is dropped.
  */
-public record Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negative) {
+public record Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negative, NDArray control) {
 
     public Conditioning(NDArray textEmbedding, NDArray isNull) {
-        this(textEmbedding, isNull, null);
+        this(textEmbedding, isNull, null, null);
+    }
+
+    public Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negative) {
+        this(textEmbedding, isNull, negative, null);
     }
 
     /** The same prompts with a negative prompt for guidance's unconditional branch. */
     public Conditioning withNegative(NDArray negativeEmbedding) {
-        return new Conditioning(textEmbedding, isNull, negativeEmbedding);
+        return new Conditioning(textEmbedding, isNull, negativeEmbedding, control);
+    }
+
+    /** The same prompts with a condition image per sample. */
+    public Conditioning withControl(NDArray condition) {
+        return new Conditioning(textEmbedding, isNull, negative, condition);
     }
 
     public static Conditioning of(NDArray textEmbedding) {
@@ -36,8 +48,8 @@ public record Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negati
      * (guidance then moves away from it instead of from "no prompt").
      */
     public Conditioning unconditional() {
-        return negative == null ? new Conditioning(textEmbedding, isNull.onesLike())
-                : new Conditioning(negative, isNull.zerosLike());
+        return negative == null ? new Conditioning(textEmbedding, isNull.onesLike(), null, control)
+                : new Conditioning(negative, isNull.zerosLike(), null, control);
     }
 
     public static Conditioning unconditional(NDManager manager, int batch, int textDim) {
@@ -53,12 +65,13 @@ public record Conditioning(NDArray textEmbedding, NDArray isNull, NDArray negati
         return new Conditioning(
                 NDArrays.concat(new NDList(textEmbedding, other.textEmbedding)),
                 NDArrays.concat(new NDList(isNull, other.isNull)),
-                negative == null || other.negative == null ? null : NDArrays.concat(new NDList(negative, other.negative)));
+                negative == null || other.negative == null ? null : NDArrays.concat(new NDList(negative, other.negative)),
+                control == null || other.control == null ? null : NDArrays.concat(new NDList(control, other.control)));
     }
 
     /** Rows [from, to) of the batch. */
     public Conditioning slice(long from, long to) {
         return new Conditioning(textEmbedding.get(from + ":" + to), isNull.get(from + ":" + to),
-                negative == null ? null : negative.get(from + ":" + to));
+                negative == null ? null : negative.get(from + ":" + to), control == null ? null : control.get(from + ":" + to));
     }
 }

@@ -5,7 +5,7 @@ import dev.fewstep.nn.ControlAdapter;
 import dev.fewstep.nn.UNet;
 
 /**
- * A frozen EDM denoiser steered by a {@link ControlAdapter} and one batch of condition images:
+ * A frozen EDM denoiser steered by a {@link ControlAdapter} and the condition images the {@link Conditioning} carries:
  * D(x; sigma, c) = c_skip x + c_out F(c_in x; c_noise, c), F the frozen network with the adapter's residuals. Only the
  * network's input is scaled by c_in (Karras et al. 2022, Eq. 7): the condition is a clean image, not a noisy one, so it
  * enters the adapter as it is, at every noise level.
@@ -13,20 +13,31 @@ import dev.fewstep.nn.UNet;
 public final class ControlledDenoiser implements Denoiser {
     private final EdmDenoiser frozen;
     private final ControlAdapter adapter;
-    private final NDArray condition;
 
-    /** @param condition (B, adapter's condition channels, H, W), one per image of each batch denoised */
-    public ControlledDenoiser(EdmDenoiser frozen, ControlAdapter adapter, NDArray condition) {
+    public ControlledDenoiser(EdmDenoiser frozen, ControlAdapter adapter) {
         this.frozen = frozen;
         this.adapter = adapter;
-        this.condition = condition;
     }
 
+    public ControlAdapter adapter() {
+        return adapter;
+    }
+
+    public EdmDenoiser frozen() {
+        return frozen;
+    }
+
+    /** @throws IllegalArgumentException without a condition per image of the conditioning's control shape */
     @Override
     public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
-        if (x.getShape().get(0) != condition.getShape().get(0)) {
-            throw new IllegalArgumentException("a batch of " + x.getShape().get(0) + " images with "
-                    + condition.getShape().get(0) + " conditions");
+        NDArray condition = conditioning.control();
+        if (condition == null) {
+            throw new IllegalArgumentException("this model needs a condition image (" + adapter.conditionChannels()
+                    + " channels) for every image it generates");
+        }
+        if (!condition.getShape().equals(adapter.conditionShape(x.getShape().get(0)))) {
+            throw new IllegalArgumentException("a batch of " + x.getShape().get(0) + " images needs conditions of shape "
+                    + adapter.conditionShape(x.getShape().get(0)) + ", not " + condition.getShape());
         }
         UNet network = frozen.network();
         return frozen.denoise(x, sigma, conditioning, (scaled, cNoise, text, isNull) -> network.apply(scaled, cNoise,

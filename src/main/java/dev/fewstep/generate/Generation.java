@@ -31,9 +31,15 @@ public final class Generation {
 
     /** @param onEvaluation called with the running NFE after each network evaluation */
     public static Result generate(DiffusionModel model, GenerateRequest request, IntConsumer onEvaluation) {
+        return generate(model, request, null, onEvaluation);
+    }
+
+    /** @param control the condition of a conditional model's images, or null */
+    public static Result generate(DiffusionModel model, GenerateRequest request, Control control,
+            IntConsumer onEvaluation) {
         request.validated();
         return generate(model, Collections.nCopies(request.n(), request.prompt().strip()), request.seed(),
-                request.budget(), request.negative(), onEvaluation);
+                request.budget(), request.negative(), control, onEvaluation);
     }
 
     /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
@@ -48,19 +54,28 @@ public final class Generation {
      */
     public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
             String negative, IntConsumer onEvaluation) {
+        return generate(model, prompts, firstSeed, budget, negative, null, onEvaluation);
+    }
+
+    /**
+     * @param control the condition of a conditional model's images (one shared, or one per prompt), or null for an
+     *     unconditional model
+     */
+    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
+            String negative, Control control, IntConsumer onEvaluation) {
         // PyTorch records autograd graphs per thread and DJL switches recording off only in the thread that started
         // the engine: in server workers every evaluation would otherwise keep its activations for a backward pass.
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return sample(model, prompts, firstSeed, budget, negative, onEvaluation);
+            return sample(model, prompts, firstSeed, budget, negative, control, onEvaluation);
         } finally {
             JniUtils.setGradMode(recording);
         }
     }
 
     private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
-            String negative, IntConsumer onEvaluation) {
+            String negative, Control control, IntConsumer onEvaluation) {
         Denoiser denoiser = model.denoiser();
         int channels = denoiser.imageChannels();
         int size = denoiser.imageSize();
@@ -75,6 +90,9 @@ public final class Generation {
             Conditioning conditioning = Conditioning.of(manager.create(embeddings, new Shape(batch, TextEncoder.DIM)));
             if (unwanted != null) {
                 conditioning = conditioning.withNegative(manager.create(unwanted, new Shape(batch, TextEncoder.DIM)));
+            }
+            if (control != null) {
+                conditioning = conditioning.withControl(control.batch(manager, 0, batch));
             }
             Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
             NDArray images = sample.images();
@@ -96,8 +114,13 @@ public final class Generation {
      * report images/s run this first and report its seconds on their own.
      */
     public static Result warmUp(DiffusionModel model, GenerateRequest request) {
+        return warmUp(model, request, null);
+    }
+
+    /** The warm-up of a conditional model's request, with its condition. */
+    public static Result warmUp(DiffusionModel model, GenerateRequest request, Control control) {
         return generate(model, Collections.nCopies(request.n(), "warm up"), request.seed(),
-                new Budget("euler", 1, request.cfg()), evaluation -> {});
+                new Budget("euler", 1, request.cfg()), null, control, evaluation -> {});
     }
 
     /** Unit Gaussian noise, image i from {@code new Random(firstSeed + i)}: independent of batch size and engine. */
@@ -131,6 +154,12 @@ public final class Generation {
                     sigma.tempAttach(scope);
                     conditioning.textEmbedding().tempAttach(scope);
                     conditioning.isNull().tempAttach(scope);
+                    if (conditioning.negative() != null) {
+                        conditioning.negative().tempAttach(scope);
+                    }
+                    if (conditioning.control() != null) {
+                        conditioning.control().tempAttach(scope);
+                    }
                     out = denoiser.denoise(x, sigma, conditioning);
                     out.attach(caller);
                 }

@@ -23,6 +23,12 @@ public record ImageParameters(List<String> prompts, String negative, String mode
     public static final String VERSION = "fewstep 0.1.0";
     private static final String NEGATIVE = "Negative prompt: ";
 
+    /** The parameters of one image of this grid on its own: prompt row {@code row}, image {@code i} (seed + i), n = 1. */
+    public ImageParameters ofImage(int row, int i) {
+        return new ImageParameters(List.of(prompts.get(row)), negative, model, modelHash, sampler, steps, cfg, seed + i, nfe, 1,
+                scale);
+    }
+
     public String toText() {
         StringBuilder text = new StringBuilder();
         prompts.forEach(prompt -> text.append(prompt).append('\n'));

@@ -80,6 +80,16 @@ public final class Images {
         return PngText.with(png(image), ImageParameters.KEY, parameters.toText());
     }
 
+    /**
+     * Image {@code index} of {@code pixels} on its own, upscaled by the parameters' scale, as PNG bytes carrying them:
+     * what {@code generate --out-dir} and {@code batch} write for one image.
+     */
+    public static byte[] png(float[] pixels, int index, int channels, int size, ImageParameters parameters) {
+        int length = channels * size * size;
+        float[] image = java.util.Arrays.copyOfRange(pixels, index * length, (index + 1) * length);
+        return png(upscale(grid(image, 1, channels, size), parameters.scale()), parameters);
+    }
+
     /** Writes PNG bytes atomically: a temporary file beside the target, then a rename. */
     public static void writePng(byte[] png, Path path) throws IOException {
         Path parent = path.toAbsolutePath().getParent();

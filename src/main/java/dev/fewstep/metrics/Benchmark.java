@@ -54,14 +54,27 @@ public final class Benchmark {
     }
 
     /** One measured row: a method (the teacher with a sampler, or a distilled model) and its scores. */
-    public record Row(String method, int requestedNfe, EvalResult result) {
+    public record Row(String method, int requestedNfe, EvalResult result, Map<String, Double> fidelity) {
+        public Row(String method, int requestedNfe, EvalResult result) {
+            this(method, requestedNfe, result, Map.of());
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("method", method);
             m.put("requestedNfe", requestedNfe);
             m.putAll(result.toMap());
+            m.putAll(fidelity);
             return m;
         }
+    }
+
+    /** What one row measures: the scores, and for a conditional model its fidelity to the conditions' images. */
+    public record Measured(EvalResult result, Map<String, Double> fidelity) {}
+
+    /** Measures a model under settings; the plain yardstick or a conditional one. */
+    public interface Measure {
+        Measured measure(DiffusionModel model, EvalSettings settings, java.util.function.LongConsumer onImages);
     }
 
     /** Everything a benchmark run measured, with the protocol it ran under. */
@@ -102,12 +115,22 @@ public final class Benchmark {
      */
     public static Report run(DiffusionModel teacher, List<Point> grid, List<String> distilled,
             Function<String, DiffusionModel> open, Evaluator evaluator, EvalSettings base, String date, Listener listener) {
+        return run(teacher, grid, distilled, open, evaluator,
+                (model, settings, progress) -> new Measured(evaluator.evaluate(model, settings, progress), Map.of()), base,
+                date, listener);
+    }
+
+    /** The same with {@code measure} scoring every row (e.g. a conditional model's yardstick). */
+    public static Report run(DiffusionModel teacher, List<Point> grid, List<String> distilled,
+            Function<String, DiffusionModel> open, Evaluator evaluator, Measure measure, EvalSettings base, String date,
+            Listener listener) {
         List<Row> rows = new ArrayList<>();
         int total = grid.size() + distilled.size();
         for (Point point : grid) {
             EvalSettings settings = new EvalSettings(point.sampler(), point.steps(), base.cfg(), base.n(), base.seed(), base.chunk());
             var progress = listener.rowStarted(point.sampler() + " " + point.steps() + " steps", rows.size(), total);
-            Row row = new Row(teacher.name(), point.requestedNfe(), evaluator.evaluate(teacher, settings, progress));
+            Measured measured = measure.measure(teacher, settings, progress);
+            Row row = new Row(teacher.name(), point.requestedNfe(), measured.result(), measured.fidelity());
             rows.add(row);
             listener.rowFinished(row);
         }
@@ -119,7 +142,8 @@ public final class Benchmark {
                             base.seed(), base.chunk());
                     int nfe = model.generator().nfe(settings.budget());
                     var progress = listener.rowStarted(name + " " + nfe + " NFE", rows.size(), total);
-                    Row row = new Row(name, nfe, evaluator.evaluate(model, settings, progress));
+                    Measured measured = measure.measure(model, settings, progress);
+                    Row row = new Row(name, nfe, measured.result(), measured.fidelity());
                     rows.add(row);
                     listener.rowFinished(row);
                 }
@@ -133,21 +157,26 @@ public final class Benchmark {
     public static String markdown(Report report) {
         String scoreHeader = report.rows().isEmpty() || report.rows().get(0).result().scoreName().equals("promptAccuracy")
                 ? "prompt acc. ± s.e." : "alignment ± s.e.";
+        List<String> fidelity = report.rows().isEmpty() ? List.of() : List.copyOf(report.rows().get(0).fidelity().keySet());
         StringBuilder out = new StringBuilder();
-        out.append("| method | sampler | steps | NFE | FID | FID floor | precision | recall | ").append(scoreHeader)
-                .append(" | seconds | images/s |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| method | sampler | steps | NFE | FID | FID floor | precision | recall | ").append(scoreHeader);
+        fidelity.forEach(name -> out.append(" | ").append(name));
+        out.append(" | seconds | images/s |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:").append("|---:".repeat(fidelity.size())).append("|---:|---:|\n");
         for (Row row : report.rows()) {
             EvalResult r = row.result();
             String score = Double.isNaN(r.scoreStandardError()) ? String.format(Locale.ROOT, "%.4f", r.score())
                     : String.format(Locale.ROOT, "%.4f ± %.4f", r.score(), r.scoreStandardError());
-            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %s | %.1f | %.1f |%n",
+            StringBuilder columns = new StringBuilder();
+            fidelity.forEach(name -> columns.append(String.format(Locale.ROOT, " %.3f |",
+                    row.fidelity().getOrDefault(name, Double.NaN))));
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %s |%s %.1f | %.1f |%n",
                     row.method(), samplerLabel(r), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
-                    r.precision(), r.recall(), score, r.generationSeconds(), r.imagesPerSecond()));
+                    r.precision(), r.recall(), score, columns, r.generationSeconds(), r.imagesPerSecond()));
         }
         Evaluator.Floor floor = report.floor();
-        out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - | - | - |%n",
-                floor.fid(), floor.fid(), floor.precision(), floor.recall()));
+        out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - |%s - | - |%n",
+                floor.fid(), floor.fid(), floor.precision(), floor.recall(), " - |".repeat(fidelity.size())));
         return out.toString();
     }
 

@@ -84,6 +84,20 @@ public final class Evaluator {
             generationSeconds += chunk.seconds();
             onImages.accept(first + size);
         }
+        return score(model, settings, pixels, promptIndex, nfe, generationSeconds, start);
+    }
+
+    /**
+     * Scores images generated elsewhere (e.g. from conditions): FID against the reference, precision, recall and the
+     * prompt score.
+     *
+     * @param promptIndex image i's prompt, an index into the reference's prompts
+     * @param start {@link System#nanoTime()} when the evaluation began
+     */
+    public EvalResult score(DiffusionModel model, EvalSettings settings, float[] pixels, int[] promptIndex, int nfe,
+            double generationSeconds, long start) {
+        int n = promptIndex.length;
+        List<String> prompts = promptsAt(promptIndex, reference.prompts());
         int vocabulary = reference.prompts().size();
         List<List<String>> promptLists = vocabulary < 2 ? List.of(prompts)
                 : List.of(prompts, promptsAt(PromptSpread.mismatched(promptIndex, vocabulary), reference.prompts()));

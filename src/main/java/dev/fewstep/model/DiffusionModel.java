@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.generate.Generator;
 import dev.fewstep.io.SafeTensors;
+import dev.fewstep.io.Tensor;
 import dev.fewstep.nn.UNet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A loaded model: its network, wrapped as its kind's denoiser, and what it says about itself. Owns the native
@@ -27,13 +29,18 @@ public final class DiffusionModel implements AutoCloseable {
      * @throws dev.fewstep.io.CheckpointException if no method registered the info's kind
      */
     public DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network, Path file) {
+        this(name, info, manager, network, file, Map.of());
+    }
+
+    private DiffusionModel(String name, ModelInfo info, NDManager manager, UNet network, Path file,
+            Map<String, Tensor> weights) {
         this.name = name;
         this.file = file;
         this.info = info;
         this.manager = manager;
         this.network = network;
         this.kind = info.modelKind();
-        this.denoiser = kind.denoiser().apply(network);
+        this.denoiser = kind.denoiser().build(network, info, weights, manager);
     }
 
     /** Loads {@code model.safetensors} from a model folder. */
@@ -47,7 +54,7 @@ public final class DiffusionModel implements AutoCloseable {
             UNet network = UNet.create(info.config(), manager);
             Weights.load(network, contents.tensors(), file.toString());
             network.freezeParameters(true);
-            return new DiffusionModel(dir.getFileName().toString(), info, manager, network, file);
+            return new DiffusionModel(dir.getFileName().toString(), info, manager, network, file, contents.tensors());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -55,7 +62,12 @@ public final class DiffusionModel implements AutoCloseable {
     }
 
     public static void save(Path dir, UNet network, ModelInfo info) throws IOException {
-        SafeTensors.write(dir.resolve(ModelStore.WEIGHTS), Weights.of(network), info.toMetadata());
+        save(dir, Weights.of(network), info);
+    }
+
+    /** @param weights the network's tensors and those of any block the model's kind adds */
+    public static void save(Path dir, Map<String, Tensor> weights, ModelInfo info) throws IOException {
+        SafeTensors.write(dir.resolve(ModelStore.WEIGHTS), weights, info.toMetadata());
     }
 
     public String name() {

@@ -1,8 +1,11 @@
 package dev.fewstep.model;
 
+import ai.djl.ndarray.NDManager;
 import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.generate.Generator;
+import dev.fewstep.io.Tensor;
 import dev.fewstep.nn.UNet;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -12,12 +15,28 @@ import java.util.function.Function;
  *
  * @param name the {@code kind} in the file's metadata, e.g. "teacher", "sid"
  * @param role {@link #TEACHER} or {@link #STUDENT}
- * @param denoiser the network's preconditioning, e.g. EDM's or a consistency model's boundary scalings
+ * @param denoiser the network's preconditioning, e.g. EDM's or a consistency model's boundary scalings, and any
+ *     further blocks the file holds (a ControlNet adapter)
  */
-public record ModelKind(String name, String role, Function<UNet, Denoiser> denoiser,
+public record ModelKind(String name, String role, DenoiserFactory denoiser,
         BiFunction<ModelInfo, Denoiser, Generator> generator) {
     public static final String TEACHER = "teacher";
     public static final String STUDENT = "student";
+
+    public ModelKind(String name, String role, Function<UNet, Denoiser> denoiser,
+            BiFunction<ModelInfo, Denoiser, Generator> generator) {
+        this(name, role, (network, info, weights, manager) -> denoiser.apply(network), generator);
+    }
+
+    /** Wraps a loaded network as the kind's denoiser. */
+    @FunctionalInterface
+    public interface DenoiserFactory {
+        /**
+         * @param weights every tensor of the model's file (the network's and those of blocks the kind adds)
+         * @param manager owns what the denoiser allocates, for the model's lifetime
+         */
+        Denoiser build(UNet network, ModelInfo info, Map<String, Tensor> weights, NDManager manager);
+    }
 
     /** Declares the kinds of models a method ships, found by {@link java.util.ServiceLoader}. */
     public interface Source {

@@ -85,7 +85,7 @@ final class GenerateEndpoints {
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
         List<String> warnings = warnings(model, order);
-        GenerationJob job = queue.submit(model, order.request());
+        GenerationJob job = queue.submit(model, order.request(), order.control(model));
         Generation.Result result = await(job, connection);
         if (result == null) {
             return null;
@@ -105,7 +105,7 @@ final class GenerateEndpoints {
         ClientConnection connection = ClientConnection.of(ctx);
         DiffusionModel model = registry.get(order.model());
         List<String> warnings = warnings(model, order);
-        GenerationJob job = queue.submit(model, order.request());
+        GenerationJob job = queue.submit(model, order.request(), order.control(model));
         EventStream events;
         try {
             events = EventStream.start(ctx.res(), json);

@@ -1,5 +1,6 @@
 package dev.fewstep.serve;
 
+import dev.fewstep.generate.Control;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.model.DiffusionModel;
@@ -16,6 +17,7 @@ public final class GenerationJob implements Runnable {
     private final GenerationQueue queue;
     private final DiffusionModel model;
     private final GenerateRequest request;
+    private final Control control;
     private final int plannedNfe;
     private final long submittedNanos = System.nanoTime();
     private final AtomicInteger nfeDone = new AtomicInteger();
@@ -24,10 +26,11 @@ public final class GenerationJob implements Runnable {
     private volatile long startedNanos;
     private volatile JobStoppedException stop;
 
-    GenerationJob(GenerationQueue queue, DiffusionModel model, GenerateRequest request) {
+    GenerationJob(GenerationQueue queue, DiffusionModel model, GenerateRequest request, Control control) {
         this.queue = queue;
         this.model = model;
         this.request = request;
+        this.control = control;
         this.plannedNfe = plannedNfe(model, request);
     }
 
@@ -42,6 +45,11 @@ public final class GenerationJob implements Runnable {
 
     public GenerateRequest request() {
         return request;
+    }
+
+    /** The condition images of a conditional model's request, or null. */
+    public Control control() {
+        return control;
     }
 
     public CompletableFuture<Generation.Result> result() {

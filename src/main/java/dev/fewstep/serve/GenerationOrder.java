@@ -1,5 +1,11 @@
 package dev.fewstep.serve;
 
+import dev.fewstep.distill.codi.ConditionInput;
+import dev.fewstep.generate.Control;
+import dev.fewstep.generate.ImageInput;
+import dev.fewstep.model.DiffusionModel;
+import java.awt.image.BufferedImage;
+import java.util.Base64;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +27,11 @@ import java.util.function.Supplier;
  * @param model the model's name
  * @param request the validated generation request (seed filled in when the client gave none)
  * @param scale the nearest-neighbour upscale factor of the returned PNGs
+ * @param condition a conditional model's input image (sent as base64), or null
+ * @param mask an inpainting model's mask (white = fill, base64), or null
  */
-public record GenerationOrder(String model, GenerateRequest request, int scale) {
+public record GenerationOrder(String model, GenerateRequest request, int scale, BufferedImage condition,
+        BufferedImage mask) {
     public static final String DEFAULT_SAMPLER = "heun";
     /** Heun with 18 steps spends 35 network evaluations: the EDM paper's setting for 32x32 images. */
     public static final int DEFAULT_STEPS = 18;
@@ -31,7 +40,25 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
     public static final int DEFAULT_SCALE = 1;
     public static final int MAX_SCALE = 16;
 
-    static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale", "policy");
+    static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale",
+            "condition", "mask", "policy");
+
+    public GenerationOrder(String model, GenerateRequest request, int scale) {
+        this(model, request, scale, null, null);
+    }
+
+    /**
+     * The control of a conditional model, or null for an unconditional one given no images.
+     *
+     * @throws InvalidRequestException naming "condition" (or "mask") when the images and the model do not go together
+     */
+    public Control control(DiffusionModel loaded) {
+        try {
+            return ConditionInput.of(loaded.name(), loaded.info(), condition, mask).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage().contains("mask") ? "mask" : "condition", e.getMessage());
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -85,7 +112,27 @@ public record GenerationOrder(String model, GenerateRequest request, int scale) 
         }
         GenerateRequest request = new GenerateRequest(prompt, sampler, steps, cfg, seed, n,
                 text(root, "negative").orElse(null)).validated();
-        return new GenerationOrder(model, request, scale);
+        return new GenerationOrder(model, request, scale, image(root, "condition"), image(root, "mask"));
+    }
+
+    /** A base64 PNG (a data: URL prefix allowed), decoded; null when absent. */
+    private static BufferedImage image(JsonNode root, String field) {
+        String text = text(root, field).orElse(null);
+        if (text == null) {
+            return null;
+        }
+        int comma = text.startsWith("data:") ? text.indexOf(',') : -1;
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(text.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field, field + " must be a base64-encoded image: " + e.getMessage());
+        }
+        try {
+            return ImageInput.read(bytes, field);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field, e.getMessage());
+        }
     }
 
     private static Optional<JsonNode> present(JsonNode root, String field) {

@@ -79,6 +79,11 @@ public final class GenerationQueue implements AutoCloseable {
      * @throws JobStoppedException when the queue is shut down
      */
     public GenerationJob submit(DiffusionModel model, GenerateRequest request) {
+        return submit(model, request, null);
+    }
+
+    /** @param control the condition images of a conditional model, or null */
+    public GenerationJob submit(DiffusionModel model, GenerateRequest request, dev.fewstep.generate.Control control) {
         if (executor.isShutdown()) {
             throw new JobStoppedException(JobStoppedException.Reason.SHUTDOWN, "the server is shutting down");
         }
@@ -87,7 +92,7 @@ public final class GenerationQueue implements AutoCloseable {
             throw new QueueFullException(retryAfterSeconds(),
                     "the server is busy: " + workers + " generation(s) running and " + maxQueue + " waiting; retry later");
         }
-        GenerationJob job = new GenerationJob(this, model, request);
+        GenerationJob job = new GenerationJob(this, model, request, control);
         live.add(job);
         try {
             executor.execute(job);
@@ -132,7 +137,7 @@ public final class GenerationQueue implements AutoCloseable {
     void run(GenerationJob job) {
         running.incrementAndGet();
         try {
-            Generation.Result images = Generation.generate(job.model(), job.request(), job::evaluated);
+            Generation.Result images = Generation.generate(job.model(), job.request(), job.control(), job::evaluated);
             // Count before completing, so whoever sees the result also sees it counted.
             onGenerated.accept(job, images);
             completed.increment();

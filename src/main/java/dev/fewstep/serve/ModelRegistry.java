@@ -96,13 +96,15 @@ public final class ModelRegistry implements AutoCloseable {
             String dataset = teacher.get().info().dataset();
             Optional<Entry> student = entries.stream()
                     .filter(entry -> !entry.info().modelKind().isTeacher())
+                    .filter(entry -> !entry.info().extra().containsKey("task")) // conditional models need an input
                     .filter(entry -> PREFERRED_TEACHER.equals(entry.info().extra().get("teacher"))
                             || (dataset != null && dataset.equals(entry.info().dataset())))
                     .findFirst();
             return Optional.of(student.orElse(teacher.get()).name());
         }
         return entries.stream()
-                .sorted(Comparator.comparing((Entry entry) -> entry.info().modelKind().isTeacher()))
+                .sorted(Comparator.comparing((Entry entry) -> entry.info().extra().containsKey("task"))
+                        .thenComparing((Entry entry) -> entry.info().modelKind().isTeacher()))
                 .map(Entry::name)
                 .findFirst();
     }

@@ -50,7 +50,7 @@ class ControlAdapterTest {
             Conditioning prompts = new Conditioning(manager.randomNormal(new Shape(3, 384)), manager.create(new float[] {0, 1, 0}));
 
             NDArray expected = teacher.denoise(x, sigma, prompts);
-            NDArray controlled = new ControlledDenoiser(teacher, adapter, condition).denoise(x, sigma, prompts);
+            NDArray controlled = new ControlledDenoiser(teacher, adapter).denoise(x, sigma, prompts.withControl(condition));
 
             assertThat(expected.abs().max().getFloat()).isGreaterThan(0.1f);
             assertThat(controlled.sub(expected).abs().max().getFloat()).isEqualTo(0f);
@@ -66,9 +66,9 @@ class ControlAdapterTest {
             Map<String, float[]> adapterBefore = values(adapter);
             Adam adam = new Adam(adapter, manager, 0.9, 0.999, 1e-8);
             NDArray images = manager.randomUniform(-1, 1, new Shape(4, 1, 32, 32));
-            ControlledDenoiser denoiser = new ControlledDenoiser(new EdmDenoiser(frozen), adapter,
-                    manager.randomUniform(-1, 1, adapter.conditionShape(4)));
-            Conditioning prompts = Conditioning.of(manager.randomNormal(new Shape(4, 384)));
+            ControlledDenoiser denoiser = new ControlledDenoiser(new EdmDenoiser(frozen), adapter);
+            Conditioning prompts = Conditioning.of(manager.randomNormal(new Shape(4, 384)))
+                    .withControl(manager.randomUniform(-1, 1, adapter.conditionShape(4)));
 
             step(adam, denoiser, images, prompts);
             // Only the output zero convolutions get a gradient while they are zero: the copy's features reach the loss

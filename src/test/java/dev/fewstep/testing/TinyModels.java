@@ -33,6 +33,30 @@ public final class TinyModels {
         return save(dir, name, UNetConfig.tiny(channels), ModelInfo.SID, 2.5, 99, PROMPTS);
     }
 
+    /**
+     * A tiny conditional teacher (kind "controlled") for {@code task}: a random tiny teacher and a ControlNet adapter
+     * whose zero convolutions are perturbed, so the condition changes the output.
+     */
+    public static Path controlled(Path dir, String name, String task) throws IOException {
+        Path out = dir.resolve(name);
+        UNetConfig config = UNetConfig.tiny(1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(7);
+            UNet network = UNet.create(config, manager);
+            network.getParameters().values().forEach(p -> p.getArray().addi(
+                    p.getArray().getManager().randomNormal(p.getArray().getShape()).muli(0.02)));
+            var condition = dev.fewstep.distill.codi.Condition.of(task, 1);
+            var adapter = dev.fewstep.nn.ControlAdapter.of(network, condition.channels(), manager);
+            adapter.getParameters().values().forEach(p -> p.getArray().addi(
+                    p.getArray().getManager().randomNormal(p.getArray().getShape()).muli(0.02)));
+            Map<String, dev.fewstep.io.Tensor> weights = new java.util.LinkedHashMap<>(dev.fewstep.model.Weights.of(network));
+            weights.putAll(dev.fewstep.model.Weights.of(adapter));
+            DiffusionModel.save(out, weights, new ModelInfo(dev.fewstep.distill.codi.ControlledKinds.CONTROLLED,
+                    "synthetic", config, 0, PROMPTS, List.of(), Map.of("task", task)));
+        }
+        return out;
+    }
+
     private static Path save(Path dir, String name, UNetConfig config, String kind, double sigmaInit, int seed,
             List<String> prompts) throws IOException {
         Path out = dir.resolve(name);

@@ -26,6 +26,20 @@ public interface Condition {
      */
     NDArray make(NDArray images, Random random, NDManager scope);
 
+    /**
+     * The condition of images a user hands in, at the model's size.
+     *
+     * @param image (B, C, H, W) in [-1, 1]: the picture to upscale, to fill in, or an edge map (white edges)
+     * @param mask (B, 1, H, W), 1 where the picture is to be filled, 0 elsewhere; null unless the task inpaints
+     * @throws IllegalArgumentException for a mask given to a task that takes none, or none to one that needs it
+     */
+    default NDArray fromUser(NDArray image, NDArray mask, NDManager scope) {
+        if (mask != null) {
+            throw new IllegalArgumentException("a mask is only for inpainting models; this model's task is " + name());
+        }
+        return make(image, new Random(0), scope);
+    }
+
     /** The names {@link #of} knows. */
     List<String> NAMES = List.of(SuperResolution.NAME, Inpainting.NAME, Sketch.NAME);
 

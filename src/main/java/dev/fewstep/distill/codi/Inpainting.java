@@ -55,6 +55,23 @@ public record Inpainting(int imageChannels) implements Condition {
         }
     }
 
+    /** The user's picture blanked where the mask is 1, then the mask. */
+    @Override
+    public NDArray fromUser(NDArray image, NDArray mask, NDManager scope) {
+        if (mask == null) {
+            throw new IllegalArgumentException("an inpainting model needs a mask (white where the picture is to be filled)");
+        }
+        try (NDManager temporaries = scope.newSubManager()) {
+            NDArray x = image.duplicate();
+            x.attach(temporaries);
+            NDArray hole = mask.duplicate();
+            hole.attach(temporaries);
+            NDArray condition = NDArrays.concat(new NDList(x.mul(hole.neg().add(1)), hole), 1);
+            condition.attach(scope);
+            return condition;
+        }
+    }
+
     private static int side(int size, Random random) {
         int min = Math.max(1, size / 4);
         return min + random.nextInt(size / 2 - min + 1);

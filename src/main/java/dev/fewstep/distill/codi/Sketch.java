@@ -73,4 +73,16 @@ public record Sketch(double threshold) implements Condition {
         NDArray tall = NDArrays.concat(new NDList(rows(x, 0, 1), x, rows(x, h - 1, 1)), 2);
         return NDArrays.concat(new NDList(columns(tall, 0, 1), tall, columns(tall, w - 1, 1)), 3);
     }
+
+    /** A user's sketch is an edge map already: white (above mid-grey) is an edge. */
+    @Override
+    public NDArray fromUser(NDArray image, NDArray mask, NDManager scope) {
+        if (mask != null) {
+            throw new IllegalArgumentException("a mask is only for inpainting models; this model's task is " + name());
+        }
+        NDArray edges = image.mean(new int[] {1}, true).gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                .mul(2).sub(1);
+        edges.attach(scope);
+        return edges;
+    }
 }

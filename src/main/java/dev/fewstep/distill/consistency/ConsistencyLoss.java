@@ -73,11 +73,15 @@ public final class ConsistencyLoss {
             Conditioning conditioning) {
         NDArray goal = target.denoise(stepped, low, conditioning).stopGradient();
         NDArray predicted = online.denoise(noisy, high, conditioning);
-        long batch = noisy.getShape().get(0);
-        double c = config.huber();
-        NDArray squared = predicted.sub(goal).square().reshape(batch, -1).mean(new int[] {1});
-        NDArray distance = NativeMemory.plus(NativeMemory.plus(squared, c * c).sqrt(), -c);
-        NDArray objective = distance.mean();
+        NDArray objective = distance(predicted, goal);
         return new Value(objective, objective.getFloat());
+    }
+
+    /** d(a, b): the pseudo-Huber distance sqrt(||a - b||^2 / pixels + c^2) - c per sample, averaged over the batch. */
+    public NDArray distance(NDArray a, NDArray b) {
+        long batch = a.getShape().get(0);
+        double c = config.huber();
+        NDArray squared = a.sub(b).square().reshape(batch, -1).mean(new int[] {1});
+        return NativeMemory.plus(NativeMemory.plus(squared, c * c).sqrt(), -c).mean();
     }
 }

@@ -1,5 +1,7 @@
 package dev.fewstep.train.loop;
 
+import ai.djl.nn.Block;
+import dev.fewstep.io.Tensor;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.DiffusionModel;
@@ -33,7 +35,20 @@ public final class Checkpoint {
         metadata.put("seconds", Double.toString(seconds));
         method.slots().forEach(slot -> metadata.putAll(slot.metadata().get()));
         SafeTensors.write(dir.resolve(STATE), Slot.prefixed(method.slots()), metadata);
-        DiffusionModel.save(dir, method.shipped(), info);
+        DiffusionModel.save(dir, shippedWeights(method), info);
+    }
+
+    /** The shipped network's tensors and those of the blocks beside it. */
+    static Map<String, Tensor> shippedWeights(TrainingMethod method) {
+        Map<String, Tensor> weights = new java.util.LinkedHashMap<>(Weights.of(method.shipped()));
+        for (Block beside : method.shippedBeside()) {
+            Weights.of(beside).forEach((name, tensor) -> {
+                if (weights.put(name, tensor) != null) {
+                    throw new IllegalStateException("two shipped blocks name a tensor '" + name + "'");
+                }
+            });
+        }
+        return weights;
     }
 
     /** Restores every slot and the shipped weights, after the method has accepted the saved run. */
@@ -51,7 +66,11 @@ public final class Checkpoint {
             slot.restore().accept(Slot.of(state.tensors(), slot), metadata);
         }
         Path weights = dir.resolve(ModelStore.WEIGHTS);
-        Weights.load(method.shipped(), SafeTensors.read(weights).tensors(), weights.toString());
+        Map<String, Tensor> shipped = SafeTensors.read(weights).tensors();
+        Weights.load(method.shipped(), shipped, weights.toString());
+        for (Block beside : method.shippedBeside()) {
+            Weights.load(beside, shipped, weights.toString());
+        }
         return new Position(Long.parseLong(metadata.get("iteration")), Double.parseDouble(metadata.get("seconds")));
     }
 }

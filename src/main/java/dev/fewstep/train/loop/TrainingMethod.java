@@ -47,6 +47,14 @@ public interface TrainingMethod {
     UNet shipped();
 
     /**
+     * Blocks shipped beside {@link #shipped()} in the same file, e.g. a ControlNet adapter; their parameter names
+     * must differ from the network's.
+     */
+    default java.util.List<ai.djl.nn.Block> shippedBeside() {
+        return java.util.List.of();
+    }
+
+    /**
      * What the shipped model says about itself at a checkpoint.
      *
      * @param means the metrics averaged over the last probe interval (empty before the first)
