@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             InfoCommand.class,
             QuantizeCommand.class,
+            FinetuneCommand.class,
+            MergeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

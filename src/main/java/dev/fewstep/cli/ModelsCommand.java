@@ -30,6 +30,13 @@ final class ModelsCommand implements Callable<Integer> {
                     info.modelKind().role(), info.dataset(), info.step(), info.prompts().size(), info.config());
             info.extra().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
         }
+        for (String name : dev.fewstep.nn.lora.LoraStore.names()) {
+            try {
+                System.out.print(name + System.lineSeparator() + dev.fewstep.nn.lora.LoraStore.read(name).describe());
+            } catch (RuntimeException e) {
+                System.out.printf("%s%n  UNUSABLE LoRA: %s%n", name, e.getMessage());
+            }
+        }
         return 0;
     }
 }

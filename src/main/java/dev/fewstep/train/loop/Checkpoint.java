@@ -2,10 +2,7 @@ package dev.fewstep.train.loop;
 
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
-import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
-import dev.fewstep.model.ModelStore;
-import dev.fewstep.model.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,7 +30,7 @@ public final class Checkpoint {
         metadata.put("seconds", Double.toString(seconds));
         method.slots().forEach(slot -> metadata.putAll(slot.metadata().get()));
         SafeTensors.write(dir.resolve(STATE), Slot.prefixed(method.slots()), metadata);
-        DiffusionModel.save(dir, method.shipped(), info);
+        method.ship(dir.resolve(method.shippedFile()), info);
     }
 
     /** Restores every slot and the shipped weights, after the method has accepted the saved run. */
@@ -50,8 +47,7 @@ public final class Checkpoint {
         for (Slot slot : method.slots()) {
             slot.restore().accept(Slot.of(state.tensors(), slot), metadata);
         }
-        Path weights = dir.resolve(ModelStore.WEIGHTS);
-        Weights.load(method.shipped(), SafeTensors.read(weights).tensors(), weights.toString());
+        method.restoreShipped(dir.resolve(method.shippedFile()));
         return new Position(Long.parseLong(metadata.get("iteration")), Double.parseDouble(metadata.get("seconds")));
     }
 }
