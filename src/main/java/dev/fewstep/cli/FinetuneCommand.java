@@ -79,7 +79,14 @@ final class FinetuneCommand implements Callable<Integer> {
         ImageDataset data = set == null ? DataStore.train(name, dataDir)
                 : Emoji.load(dataDir == null ? DataStore.root().resolve("emoji") : dataDir, set);
         DiffusionModel base = DiffusionModel.load(ModelStore.resolve(model));
-        try (Finetuning method = full ? new FullFinetuning(config, data, base) : new LoraFinetuning(config, data, base)) {
+        Finetuning built;
+        try {
+            built = full ? new FullFinetuning(config, data, base) : new LoraFinetuning(config, data, base);
+        } catch (RuntimeException e) {
+            base.close(); // the method owns the base once built
+            throw e;
+        }
+        try (Finetuning method = built) {
             describe(method, config, data);
             TrainingLoop.Result result = run.run(new TrainingLoop(run.out, method), "finetune", "fine-tuning", Probe.NONE);
             if (result == null) {
