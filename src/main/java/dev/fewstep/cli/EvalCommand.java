@@ -47,6 +47,12 @@ final class EvalCommand implements Callable<Integer> {
             + " test images, a row each, to this PNG")
     Path examples;
 
+    @Option(names = "--lora", description = "LoRA adapter folded in first, NAME or NAME:WEIGHT; repeat to add several")
+    java.util.List<String> loras;
+
+    @Option(names = "--reference-set", description = "emoji only: measure against one set's images (twitter or google)")
+    String referenceSet;
+
     @Override
     public Integer call() throws Exception {
         if (policy != null) {
@@ -59,7 +65,8 @@ final class EvalCommand implements Callable<Integer> {
         EvalSettings settings = new EvalSettings(budget.sampler, budget.steps, budget.cfg, protocol.n, protocol.seed,
                 protocol.chunk);
         Path modelDir = ModelStore.resolve(model);
-        try (DiffusionModel loaded = DiffusionModel.load(modelDir)) {
+        try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(modelDir.toString(),
+                dev.fewstep.nn.lora.LoraSpec.parseAll(loras))) {
             Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);
@@ -70,7 +77,8 @@ final class EvalCommand implements Callable<Integer> {
 
     private void evaluate(DiffusionModel loaded, FeatureModel features, Path featuresDir, EvalSettings settings)
             throws java.io.IOException {
-        Evaluator evaluator = evaluator(features, featuresDir);
+        Evaluator evaluator = referenceSet == null ? evaluator(features, featuresDir) : new Evaluator(features,
+                References.loadOrBuild(features, featuresDir, referenceSet, m -> System.err.println("fewstep: " + m)));
         if (ConditionInput.task(loaded.info()).isPresent()) {
             evaluateConditional(loaded, evaluator, settings);
             return;

@@ -34,6 +34,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model name or folder (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_MODEL)
     String model;
 
+    @Option(names = "--lora", description = "LoRA adapter folded into the model, NAME or NAME:WEIGHT; repeat to add several")
+    List<String> loras = new ArrayList<>();
+
     @Option(names = "--prompt", description = "what to draw, e.g. \"Ankle boot\"; repeat it for one row per prompt")
     List<String> prompts = new ArrayList<>();
 
@@ -93,7 +96,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (outDir != null) {
             ImageFiles.check(outDir);
         }
-        try (DiffusionModel loaded = DiffusionModel.load(ModelStore.resolve(model))) {
+        List<dev.fewstep.nn.lora.LoraSpec> adapters = dev.fewstep.nn.lora.LoraSpec.parseAll(loras);
+        try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(model, adapters)) {
             List<String> rows = new ArrayList<>(prompts);
             if (allPrompts) {
                 if (loaded.info().prompts().size() > GenerateRequest.MAX_IMAGES) {

@@ -8,13 +8,20 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", description = "Print how a PNG that fewstep wrote was made (its 'parameters' text).")
+@Command(name = "info", description = "Print how a PNG that fewstep wrote was made (its 'parameters' text), or what a"
+        + " LoRA adapter (its folder or lora.safetensors) was trained on.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "a PNG file")
+    @Parameters(index = "0", description = "a PNG file, or a LoRA folder")
     Path image;
 
     @Override
     public Integer call() throws Exception {
+        Path lora = Files.isDirectory(image) ? image.resolve(dev.fewstep.nn.lora.Lora.FILE) : image;
+        if (lora.getFileName().toString().equals(dev.fewstep.nn.lora.Lora.FILE) && Files.isRegularFile(lora)) {
+            System.out.print(lora.toAbsolutePath().getParent().getFileName() + System.lineSeparator()
+                    + dev.fewstep.nn.lora.Lora.read(lora.toAbsolutePath().getParent().getFileName().toString(), lora).describe());
+            return 0;
+        }
         if (!Files.isRegularFile(image)) {
             throw new IllegalArgumentException(image + ": no such file");
         }

@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             TrainPolicyCommand.class,
             BatchCommand.class,
+            FinetuneCommand.class,
+            MergeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -31,6 +31,13 @@ final class ModelsCommand implements Callable<Integer> {
             info.extra().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
         }
         dev.fewstep.adaptive.PolicyStore.describeAll().forEach(System.out::println);
+        for (String name : dev.fewstep.nn.lora.LoraStore.names()) {
+            try {
+                System.out.print(name + System.lineSeparator() + dev.fewstep.nn.lora.LoraStore.read(name).describe());
+            } catch (RuntimeException e) {
+                System.out.printf("%s%n  UNUSABLE LoRA: %s%n", name, e.getMessage());
+            }
+        }
         return 0;
     }
 }

@@ -58,6 +58,17 @@ public final class Emoji {
     }
 
     public static ImageDataset load(Path root) {
+        return load(root, null);
+    }
+
+    /**
+     * The images of one set ("twitter" or "google"; null: all), with the vocabulary of all sets, so a model trained on
+     * both shares its prompts with either set.
+     */
+    public static ImageDataset load(Path root, String onlySet) {
+        if (onlySet != null && !SETS.contains(onlySet)) {
+            throw new DatasetException("unknown emoji set '" + onlySet + "' (choose one of: " + String.join(", ", SETS) + ")");
+        }
         List<Path> dirs = packageDirs(root);
         if (dirs.isEmpty()) {
             throw new DatasetException("emoji data not found in " + root + "; " + INSTALL_HINT);
@@ -65,10 +76,22 @@ public final class Emoji {
         TreeMap<String, Integer> vocabulary = new TreeMap<>();
         List<String> names = new ArrayList<>();
         List<float[]> images = new ArrayList<>();
+        List<String> imageSets = new ArrayList<>();
         for (Path dir : dirs) {
-            readPackage(dir, names, images);
+            readPackage(dir, names, images, imageSets);
         }
         names.forEach(n -> vocabulary.putIfAbsent(n, 0));
+        if (onlySet != null) {
+            for (int i = images.size() - 1; i >= 0; i--) {
+                if (!imageSets.get(i).equals(onlySet)) {
+                    names.remove(i);
+                    images.remove(i);
+                }
+            }
+            if (images.isEmpty()) {
+                throw new DatasetException("no " + onlySet + " emoji images in " + root + "; " + INSTALL_HINT);
+            }
+        }
         List<String> prompts = new ArrayList<>(vocabulary.keySet());
         for (int i = 0; i < prompts.size(); i++) {
             vocabulary.put(prompts.get(i), i);
@@ -83,7 +106,7 @@ public final class Emoji {
         return new ImageDataset("emoji", 3, SIZE, pixels, promptIndex, List.copyOf(prompts));
     }
 
-    private static void readPackage(Path dir, List<String> names, List<float[]> images) {
+    private static void readPackage(Path dir, List<String> names, List<float[]> images, List<String> imageSets) {
         JsonNode entries;
         try {
             entries = new ObjectMapper().readTree(dir.resolve("emoji.json").toFile());
@@ -109,6 +132,7 @@ public final class Emoji {
                 }
                 names.add(entry.path("name").asText().toLowerCase(Locale.ROOT));
                 images.add(decode(png));
+                imageSets.add(setName);
             }
         }
     }

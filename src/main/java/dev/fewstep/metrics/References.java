@@ -69,6 +69,48 @@ public final class References {
                 + "Google styles alternating by name)", subset(all, floor), "emoji, the other image of each name");
     }
 
+    /**
+     * Emoji measured against one set's images (e.g. "google": every Noto image), for a model adapted to that style.
+     * The other set's images of the same names are the second real sample: their FID against the reference is the
+     * distance between the two styles, not a floor.
+     */
+    public static Split emojiSet(String set) {
+        java.nio.file.Path root = DataStore.root().resolve("emoji");
+        ImageDataset reference = dev.fewstep.data.Emoji.load(root, set);
+        String other = dev.fewstep.data.Emoji.SETS.stream().filter(s -> !s.equals(set)).findFirst().orElseThrow();
+        ImageDataset floor = dev.fewstep.data.Emoji.load(root, other);
+        return new Split(reference, "emoji, the " + set + " set (" + reference.count() + " images)", floor,
+                "emoji, the " + other + " set (the other style: its FID is the style gap, not a floor)");
+    }
+
+    /**
+     * As {@link #loadOrBuild(FeatureModel, Path, Consumer)} against one emoji set's images ({@link #emojiSet}), cached
+     * as {@code reference-stats-SET.safetensors}; a null set is the default reference.
+     */
+    public static ReferenceSet loadOrBuild(FeatureModel features, Path featureDir, String set, Consumer<String> log)
+            throws IOException {
+        if (set == null) {
+            return loadOrBuild(features, featureDir, log);
+        }
+        if (!features.info().dataset().equals("emoji") || !dev.fewstep.data.Emoji.SETS.contains(set)) {
+            throw new IllegalArgumentException("--reference-set chooses an emoji set (" + String.join(", ",
+                    dev.fewstep.data.Emoji.SETS) + "); got '" + set + "' for " + features.info().dataset());
+        }
+        Path file = featureDir.resolve("reference-stats-" + set + ".safetensors");
+        if (Files.isRegularFile(file)) {
+            ReferenceSet cached = ReferenceSet.load(file);
+            if (features.digest().equals(cached.featureDigest())) {
+                return cached;
+            }
+        }
+        log.accept("computing the features of the emoji " + set + " set for " + features.name() + " (cached in " + file + ")");
+        Split split = emojiSet(set);
+        ReferenceSet built = ReferenceSet.build(features, split.reference(), split.description(), split.floor(),
+                split.floorDescription(), SEED);
+        built.save(file);
+        return built;
+    }
+
     static ImageDataset subset(ImageDataset data, List<Integer> rows) {
         int length = data.imageLength();
         float[] pixels = new float[rows.size() * length];

@@ -99,6 +99,11 @@ public final class DiffusionModel implements AutoCloseable {
         return hash;
     }
 
+    /** The weights file it was loaded from, or null for a model built in memory. */
+    public Path file() {
+        return file;
+    }
+
     public ModelKind kind() {
         return kind;
     }

@@ -83,7 +83,7 @@ final class GenerateEndpoints {
      */
     Finished run(Context ctx, GenerationOrder order) {
         ClientConnection connection = ClientConnection.of(ctx);
-        DiffusionModel model = registry.get(order.model());
+        DiffusionModel model = registry.get(order.model(), order.loras());
         List<String> warnings = warnings(model, order);
         GenerationJob job = queue.submit(model, order.request(), order.control(model));
         Generation.Result result = await(job, connection);
@@ -103,7 +103,7 @@ final class GenerateEndpoints {
     void stream(Context ctx) {
         GenerationOrder order = order(ctx);
         ClientConnection connection = ClientConnection.of(ctx);
-        DiffusionModel model = registry.get(order.model());
+        DiffusionModel model = registry.get(order.model(), order.loras());
         List<String> warnings = warnings(model, order);
         GenerationJob job = queue.submit(model, order.request(), order.control(model));
         EventStream events;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fewstep.generate.GenerateRequest;
 import dev.fewstep.generate.InvalidRequestException;
+import dev.fewstep.nn.lora.LoraSpec;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,10 @@ import java.util.function.Supplier;
  * @param scale the nearest-neighbour upscale factor of the returned PNGs
  * @param condition a conditional model's input image (sent as base64), or null
  * @param mask an inpainting model's mask (white = fill, base64), or null
+ * @param loras LoRA adapters folded into the model ({@code "lora": ["name:weight", …]}), empty for none
  */
 public record GenerationOrder(String model, GenerateRequest request, int scale, BufferedImage condition,
-        BufferedImage mask) {
+        BufferedImage mask, List<LoraSpec> loras) {
     public static final String DEFAULT_SAMPLER = "heun";
     /** Heun with 18 steps spends 35 network evaluations: the EDM paper's setting for 32x32 images. */
     public static final int DEFAULT_STEPS = 18;
@@ -41,10 +43,12 @@ public record GenerationOrder(String model, GenerateRequest request, int scale, 
     public static final int MAX_SCALE = 16;
 
     static final List<String> FIELDS = List.of("prompt", "negative", "model", "sampler", "steps", "cfg", "seed", "n", "scale",
-            "condition", "mask", "policy");
+            "condition", "mask", "policy", "lora");
+    /** Adapters per request: each one merged makes a model of its own on the server. */
+    static final int MAX_LORAS = 4;
 
     public GenerationOrder(String model, GenerateRequest request, int scale) {
-        this(model, request, scale, null, null);
+        this(model, request, scale, null, null, List.of());
     }
 
     /**
@@ -112,7 +116,7 @@ public record GenerationOrder(String model, GenerateRequest request, int scale, 
         }
         GenerateRequest request = new GenerateRequest(prompt, sampler, steps, cfg, seed, n,
                 text(root, "negative").orElse(null)).validated();
-        return new GenerationOrder(model, request, scale, image(root, "condition"), image(root, "mask"));
+        return new GenerationOrder(model, request, scale, image(root, "condition"), image(root, "mask"), loras(root));
     }
 
     /** A base64 PNG (a data: URL prefix allowed), decoded; null when absent. */
@@ -133,6 +137,41 @@ public record GenerationOrder(String model, GenerateRequest request, int scale, 
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(field, e.getMessage());
         }
+    }
+
+    /** "lora": a list of "name" or "name:weight" strings (or one such string); names are folder names, never paths. */
+    private static List<LoraSpec> loras(JsonNode root) {
+        Optional<JsonNode> node = present(root, "lora");
+        if (node.isEmpty()) {
+            return List.of();
+        }
+        List<JsonNode> items = new java.util.ArrayList<>();
+        if (node.get().isArray()) {
+            node.get().forEach(items::add);
+        } else {
+            items.add(node.get());
+        }
+        if (items.size() > MAX_LORAS) {
+            throw new InvalidRequestException("lora", "at most " + MAX_LORAS + " LoRAs per request, got " + items.size());
+        }
+        List<LoraSpec> specs = new java.util.ArrayList<>();
+        for (JsonNode item : items) {
+            if (!item.isTextual()) {
+                throw new InvalidRequestException("lora", "lora must be a list of strings \"name\" or \"name:weight\", got " + item);
+            }
+            LoraSpec spec;
+            try {
+                spec = LoraSpec.parse(item.asText());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("lora", e.getMessage());
+            }
+            if (spec.name().contains("/") || spec.name().contains("\\") || spec.name().startsWith(".")) {
+                throw new InvalidRequestException("lora", "a LoRA is named by its folder in the models folder, not by a path: "
+                        + spec.name());
+            }
+            specs.add(spec);
+        }
+        return List.copyOf(specs);
     }
 
     private static Optional<JsonNode> present(JsonNode root, String field) {

@@ -6,6 +6,8 @@ import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelCheck;
 import dev.fewstep.model.ModelInfo;
 import dev.fewstep.model.ModelStore;
+import dev.fewstep.nn.lora.LoraModels;
+import dev.fewstep.nn.lora.LoraSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +125,36 @@ public final class ModelRegistry implements AutoCloseable {
         return slots.computeIfAbsent(name, ModelSlot::new).get();
     }
 
+    /** Distinct model-and-adapters combinations kept loaded; each is a full copy of its model's weights. */
+    static final int MAX_ADAPTED = 8;
+
+    /**
+     * The model with LoRA adapters folded in (loaded once per combination of names and weights); the plain model when
+     * {@code loras} is empty. An unknown adapter, one trained on other weights, or a broken file is a 400 naming "lora".
+     */
+    public DiffusionModel get(String name, List<LoraSpec> loras) {
+        if (loras.isEmpty()) {
+            return get(name);
+        }
+        requireUsable(name);
+        String key = name + "+" + loras;
+        ModelSlot slot = slots.get(key);
+        if (slot == null) {
+            if (slots.keySet().stream().filter(k -> k.contains("+")).count() >= MAX_ADAPTED) {
+                throw new InvalidRequestException("lora", "this server already holds " + MAX_ADAPTED + " models with"
+                        + " adapters; use one of those combinations, or merge the adapters into a model (fewstep merge)");
+            }
+            slot = slots.computeIfAbsent(key, k -> new ModelSlot(k, () -> LoraModels.load(root.resolve(name).toString(),
+                    loras.stream().map(l -> new LoraSpec(root.resolve(l.name()).toString(), l.weight())).toList())));
+        }
+        try {
+            return slot.get();
+        } catch (IllegalArgumentException | dev.fewstep.io.CheckpointException e) {
+            slots.remove(key, slot); // a refused combination holds no place among the adapted models
+            throw new InvalidRequestException("lora", e.getMessage().replace(root.toString() + "/", ""));
+        }
+    }
+
     /**
      * What a model's file says about it, without loading its weights.
      *
@@ -214,8 +246,15 @@ public final class ModelRegistry implements AutoCloseable {
         private volatile DiffusionModel model;
         private boolean slotClosed;
 
+        private final java.util.function.Supplier<DiffusionModel> loader;
+
         ModelSlot(String name) {
+            this(name, () -> DiffusionModel.load(root.resolve(name)));
+        }
+
+        ModelSlot(String name, java.util.function.Supplier<DiffusionModel> loader) {
             this.name = name;
+            this.loader = loader;
         }
 
         synchronized DiffusionModel get() {
@@ -224,7 +263,7 @@ public final class ModelRegistry implements AutoCloseable {
             }
             if (model == null) {
                 // A failed load leaves the slot empty, so a later request tries again (e.g. after a file is fixed).
-                model = DiffusionModel.load(root.resolve(name));
+                model = loader.get();
                 LOG.info("loaded model {} ({}, {})", name, model.info().kind(), model.info().dataset());
             }
             return model;

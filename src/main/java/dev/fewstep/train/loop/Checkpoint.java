@@ -4,9 +4,7 @@ import ai.djl.nn.Block;
 import dev.fewstep.io.Tensor;
 import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.SafeTensors;
-import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.model.ModelInfo;
-import dev.fewstep.model.ModelStore;
 import dev.fewstep.model.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +33,7 @@ public final class Checkpoint {
         metadata.put("seconds", Double.toString(seconds));
         method.slots().forEach(slot -> metadata.putAll(slot.metadata().get()));
         SafeTensors.write(dir.resolve(STATE), Slot.prefixed(method.slots()), metadata);
-        DiffusionModel.save(dir, shippedWeights(method), info);
+        method.ship(dir.resolve(method.shippedFile()), info);
     }
 
     /** The shipped network's tensors and those of the blocks beside it. */
@@ -65,12 +63,7 @@ public final class Checkpoint {
         for (Slot slot : method.slots()) {
             slot.restore().accept(Slot.of(state.tensors(), slot), metadata);
         }
-        Path weights = dir.resolve(ModelStore.WEIGHTS);
-        Map<String, Tensor> shipped = SafeTensors.read(weights).tensors();
-        Weights.load(method.shipped(), shipped, weights.toString());
-        for (Block beside : method.shippedBeside()) {
-            Weights.load(beside, shipped, weights.toString());
-        }
+        method.restoreShipped(dir.resolve(method.shippedFile()));
         return new Position(Long.parseLong(metadata.get("iteration")), Double.parseDouble(metadata.get("seconds")));
     }
 }

@@ -1,7 +1,6 @@
 package dev.fewstep.train.loop;
 
 import ai.djl.ndarray.NDManager;
-import dev.fewstep.model.ModelStore;
 import dev.fewstep.train.DivergedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ public final class TrainingLoop {
         long iteration = 0;
         double seconds = 0;
         boolean hasState = Files.exists(dir.resolve(Checkpoint.STATE));
-        boolean hasModel = Files.exists(dir.resolve(ModelStore.WEIGHTS));
+        boolean hasModel = Files.exists(dir.resolve(method.shippedFile()));
         if (start == Start.RESUME) {
             if (!hasState) {
                 throw new IllegalArgumentException(dir + " has no training state (" + Checkpoint.STATE + ") to resume"

@@ -1,7 +1,10 @@
 package dev.fewstep.train.loop;
 
 import ai.djl.ndarray.NDManager;
+import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelStore;
+import dev.fewstep.model.Weights;
 import dev.fewstep.nn.UNet;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,6 +48,25 @@ public interface TrainingMethod {
 
     /** The network whose weights are shipped as {@code model.safetensors} (a weight average). */
     UNet shipped();
+
+    /** The shipped file's name in the output folder; a method that ships something else than a model overrides the three. */
+    default String shippedFile() {
+        return ModelStore.WEIGHTS;
+    }
+
+    /** Writes what the run ships, with its info, to {@code file} (atomically). */
+    default void ship(Path file, ModelInfo info) throws IOException {
+        SafeTensors.write(file, Checkpoint.shippedWeights(this), info.toMetadata());
+    }
+
+    /** Reads the shipped weights back on resume (the network's and those of the blocks beside it). */
+    default void restoreShipped(Path file) {
+        Map<String, dev.fewstep.io.Tensor> tensors = SafeTensors.read(file).tensors();
+        Weights.load(shipped(), tensors, file.toString());
+        for (ai.djl.nn.Block beside : shippedBeside()) {
+            Weights.load(beside, tensors, file.toString());
+        }
+    }
 
     /**
      * Blocks shipped beside {@link #shipped()} in the same file, e.g. a ControlNet adapter; their parameter names

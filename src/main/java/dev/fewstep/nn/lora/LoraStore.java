@@ -1,0 +1,43 @@
+package dev.fewstep.nn.lora;
+
+import dev.fewstep.model.ModelStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Finds adapters by name: a folder under the models directory holding {@value Lora#FILE}. */
+public final class LoraStore {
+    private LoraStore() {}
+
+    /** The adapter file of a name ("emoji-noto-lora") or of a path to its folder. */
+    public static Path resolve(String nameOrPath) {
+        for (Path dir : List.of(Path.of(nameOrPath), ModelStore.root().resolve(nameOrPath))) {
+            if (Files.isRegularFile(dir.resolve(Lora.FILE))) {
+                return dir.resolve(Lora.FILE);
+            }
+        }
+        throw new IllegalArgumentException("unknown LoRA '" + nameOrPath + "' (available: " + String.join(", ", names())
+                + ")");
+    }
+
+    public static Lora read(String nameOrPath) {
+        Path file = resolve(nameOrPath);
+        return Lora.read(file.getParent().getFileName().toString(), file);
+    }
+
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ModelStore.root())) {
+            s.filter(p -> Files.isRegularFile(p.resolve(Lora.FILE)))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(names::add);
+        } catch (IOException e) {
+            // no models folder: no adapters
+        }
+        return names;
+    }
+}
