@@ -59,10 +59,7 @@ final class CodiCommand implements Callable<Integer> {
                 learningRate, C.emaDecay(), batch, iterations, run.seed, run.checkpointEvery, run.checkpointEvery);
         CodiConfig config = new CodiConfig(consistency, cleanWeight, parameterEfficient).validated();
         run.start();
-        Path teacherDir = ModelStore.resolve(teacher);
-        if (teacherDir.toAbsolutePath().normalize().equals(run.out.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
-        }
+        Path teacherDir = TeacherFolder.resolve(teacher, run.out);
         String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
             ImageDataset data = DataStore.train(teacherModel.info().dataset(), dataDir);

@@ -55,10 +55,7 @@ final class ConsistencyCommand implements Callable<Integer> {
         ConsistencyConfig config = new ConsistencyConfig(levels, solver, guidance, D.huber(), D.targetDecay(), learningRate,
                 D.emaDecay(), batch, iterations, run.seed, run.checkpointEvery, probes.probeEvery).validated();
         run.start();
-        Path teacherDir = ModelStore.resolve(teacher);
-        if (teacherDir.toAbsolutePath().normalize().equals(run.out.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
-        }
+        Path teacherDir = TeacherFolder.resolve(teacher, run.out);
         String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
             ImageDataset data = DataStore.train(teacherModel.info().dataset(), dataDir);

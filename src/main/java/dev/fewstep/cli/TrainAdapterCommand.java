@@ -48,10 +48,7 @@ final class TrainAdapterCommand implements Callable<Integer> {
         AdapterConfig config = new AdapterConfig(task, steps, batch, learningRate, D.warmupSteps(), D.emaDecay(),
                 D.promptDropout(), run.seed, run.checkpointEvery).validated();
         run.start();
-        Path teacherDir = ModelStore.resolve(teacher);
-        if (teacherDir.toAbsolutePath().normalize().equals(run.out.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out must not be the teacher's folder " + teacherDir);
-        }
+        Path teacherDir = TeacherFolder.resolve(teacher, run.out);
         String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
             ImageDataset data = DataStore.train(teacherModel.info().dataset(), dataDir);

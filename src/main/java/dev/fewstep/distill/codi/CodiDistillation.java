@@ -105,10 +105,7 @@ public final class CodiDistillation implements TrainingMethod, AutoCloseable {
     @Override
     public void continueFrom(ModelInfo saved, Map<String, String> metadata) {
         CodiConfig before = CodiConfig.fromJson(saved.extra().get("codi"), "the training state");
-        ConsistencyConfig b = before.consistency();
-        ConsistencyConfig a = config.consistency();
-        ConsistencyConfig resumable = new ConsistencyConfig(b.levels(), b.solver(), b.guidance(), b.huber(), b.targetDecay(),
-                b.learningRate(), b.emaDecay(), b.batch(), a.iterations(), b.seed(), a.checkpointEvery(), a.probeEvery());
+        ConsistencyConfig resumable = before.consistency().resumedAs(config.consistency());
         String differences = SettingsDiff.between(new CodiConfig(resumable, before.cleanWeight(),
                 before.parameterEfficient()), config);
         if (!differences.isEmpty()) {

@@ -28,6 +28,12 @@ public record ConsistencyConfig(int levels, String solver, double guidance, doub
     public static final ConsistencyConfig DEFAULTS =
             new ConsistencyConfig(18, "heun", 2.0, 0.00054 * 32, 0.95, 1e-4, 0.999, 16, 3000, 1, 100, 100);
 
+    /** These saved settings with {@code asked}'s iterations and intervals: what a resume of them may ask for. */
+    public ConsistencyConfig resumedAs(ConsistencyConfig asked) {
+        return new ConsistencyConfig(levels, solver, guidance, huber, targetDecay, learningRate, emaDecay, batch,
+                asked.iterations, seed, asked.checkpointEvery, asked.probeEvery);
+    }
+
     public ConsistencyConfig validated() {
         List<String> errors = new ArrayList<>();
         if (levels < 2 || levels > 1000) errors.add("--levels must be between 2 and 1000");

@@ -103,10 +103,7 @@ public final class ConsistencyDistillation implements TrainingMethod, AutoClosea
     @Override
     public void continueFrom(ModelInfo saved, Map<String, String> metadata) {
         ConsistencyConfig before = ConsistencyConfig.fromJson(saved.extra().get("consistency"), "the training state");
-        ConsistencyConfig resumable = new ConsistencyConfig(before.levels(), before.solver(), before.guidance(),
-                before.huber(), before.targetDecay(), before.learningRate(), before.emaDecay(), before.batch(),
-                config.iterations(), before.seed(), config.checkpointEvery(), config.probeEvery());
-        String differences = SettingsDiff.between(resumable, config);
+        String differences = SettingsDiff.between(before.resumedAs(config), config);
         if (!differences.isEmpty()) {
             throw new CheckpointException("the state was distilled with other settings: " + differences
                     + " (only iterations and intervals may change on --resume)");
