@@ -1,9 +1,9 @@
 package dev.fewstep.adaptive;
 
+import dev.fewstep.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,14 +30,6 @@ public final class NfeChart {
             chart.addSeries("cheapest fixed action of the same quality: " + match.name(), groups,
                     Collections.nCopies(groups.size(), match.meanNfe()));
         }
-        Path parent = png.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, ".nfe", ".png");
-        try {
-            BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(png, fresh -> Files.write(fresh, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
     }
 }

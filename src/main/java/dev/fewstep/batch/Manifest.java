@@ -2,11 +2,11 @@ package dev.fewstep.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 
@@ -25,13 +25,7 @@ public final class Manifest {
         StringBuilder text = new StringBuilder();
         entries.stream().sorted(Comparator.comparingInt(ManifestEntry::line).thenComparingLong(ManifestEntry::seed))
                 .forEach(entry -> text.append(line(entry)).append('\n'));
-        Path temp = Files.createTempFile(dir, ".manifest", ".jsonl");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(dir.resolve(FILE), fresh -> Files.writeString(fresh, text, StandardCharsets.UTF_8));
     }
 
     /** Reads a manifest back. */

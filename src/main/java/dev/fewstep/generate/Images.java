@@ -1,12 +1,11 @@
 package dev.fewstep.generate;
 
+import dev.fewstep.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /** Channels-first float images in [-1, 1] to PNG: one image, or a grid of several. */
@@ -92,13 +91,6 @@ public final class Images {
 
     /** Writes PNG bytes atomically: a temporary file beside the target, then a rename. */
     public static void writePng(byte[] png, Path path) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(parent, ".fewstep", ".png");
-        try {
-            Files.write(temp, png);
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(path, png);
     }
 }

@@ -1,11 +1,12 @@
 package dev.fewstep.metrics;
 
+import dev.fewstep.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,15 +28,11 @@ public final class BenchPlot {
         System.setProperty("java.awt.headless", "true");
         XYChart byNfe = chart(report, "FID against NFE", "NFE (network evaluations per image)", true);
         XYChart bySpeed = chart(report, "FID against speed", "images per second", false);
-        Path parent = png.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, ".bench", ".png");
-        try {
-            BitmapEncoder.saveBitmap(List.of(byNfe, bySpeed), 1, 2, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(png, fresh -> {
+            try (OutputStream out = Files.newOutputStream(fresh)) {
+                BitmapEncoder.saveBitmap(List.of(byNfe, bySpeed), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        });
     }
 
     private static XYChart chart(Benchmark.Report report, String title, String xTitle, boolean againstNfe) {

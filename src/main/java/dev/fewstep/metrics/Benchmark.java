@@ -3,12 +3,11 @@ package dev.fewstep.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fewstep.generate.Budget;
+import dev.fewstep.io.AtomicFile;
 import dev.fewstep.model.DiffusionModel;
 import dev.fewstep.sample.Sampler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -187,14 +186,6 @@ public final class Benchmark {
 
     /** Writes the report as indented JSON, atomically. */
     public static void writeJson(Report report, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, ".bench", ".json");
-        try {
-            JSON.writeValue(temp.toFile(), report.toMap());
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(file, JSON.writeValueAsBytes(report.toMap()));
     }
 }

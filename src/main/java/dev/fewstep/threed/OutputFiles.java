@@ -1,13 +1,10 @@
 package dev.fewstep.threed;
 
+import dev.fewstep.io.AtomicFile;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import java.util.UUID;
 
 /** Checks output paths before any work is done, and writes through a temporary file so a crash leaves no half file. */
 public final class OutputFiles {
@@ -36,18 +33,6 @@ public final class OutputFiles {
     }
 
     static void writeAtomically(Path path, byte[] bytes) throws IOException {
-        Path folder = path.toAbsolutePath().getParent();
-        // not createTempFile: its owner-only permissions would stay on the user's file after the rename
-        Path temp = folder.resolve("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(path, bytes);
     }
 }

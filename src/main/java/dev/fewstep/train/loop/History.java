@@ -2,10 +2,10 @@ package dev.fewstep.train.loop;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fewstep.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,9 +50,7 @@ public final class History {
                 kept.append(JSON.writeValueAsString(line)).append('\n');
             }
         }
-        Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        Files.writeString(temp, kept);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.writeString(file, kept);
     }
 
     public static List<Map<String, Object>> read(Path file) throws IOException {
@@ -88,9 +86,7 @@ public final class History {
             lines.stream().flatMap(line -> line.keySet().stream()).filter(key -> key.endsWith("loss")).distinct()
                     .forEach(key -> addSeries(chart, lines, key));
         }
-        Path temp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".tmp.png");
-        BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(png, fresh -> Files.write(fresh, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
         return hasFid ? "fid" : "losses";
     }
 
