@@ -53,6 +53,7 @@ class RunPicker {
     this.studentNote = element('p', { className: 'student-note', text: 'One-step student: a single network evaluation.' });
     fields.append(element('label', { className: 'field wide' }, ['Model', this.model]), this.teacherFields,
       this.studentNote, this.nfe);
+    this.addOns = new AddOnFields(this, fields, id); // LoRAs and the "auto" policy budget (addons.js)
 
     for (const model of state.catalog.models) {
       const label = `${model.name} · ${model.kind === 'student' ? `student (${model.method})` : 'teacher'} · ${model.dataset}`;
@@ -98,11 +99,14 @@ class RunPicker {
       }
     }
     if (!this.steps.value) this.steps.value = state.catalog.defaults.steps;
+    this.addOns.refresh(model);
     this.showNfe();
   }
 
   // NFE as the server counts it: Heun spends two evaluations a step except the last.
   plannedNfe() {
+    const decided = this.addOns.plannedNfe();
+    if (decided !== undefined) return decided;
     if (this.selected().kind === 'student') return 1;
     const steps = Math.max(1, parseInt(this.steps.value, 10) || 1);
     return this.sampler.value === 'heun' ? 2 * steps - 1 : steps;
@@ -110,17 +114,25 @@ class RunPicker {
 
   showNfe() {
     const nfe = this.plannedNfe();
-    this.nfe.textContent = `${nfe} NFE`;
+    this.nfe.textContent = this.addOns.nfeText() || `${nfe} NFE`;
   }
 
   // The request body fields this picker decides.
   body() {
+    return this.addOns.body(this.fixedBody());
+  }
+
+  fixedBody() {
     const model = this.selected();
     if (model.kind === 'student') return { model: model.name };
     return { model: model.name, sampler: this.sampler.value, steps: parseInt(this.steps.value, 10) };
   }
 
   describe() {
+    return this.addOns.describe(this.fixedDescription());
+  }
+
+  fixedDescription() {
     const model = this.selected();
     if (model.kind === 'student') return `${model.name} · one step`;
     return `${model.name} · ${this.sampler.value} ${this.steps.value} steps`;
@@ -275,7 +287,7 @@ function requestBody(picker) {
     ...picker.body(),
   };
   if (seedText !== '') body.seed = Number(seedText);
-  if (picker.selected().kind === 'student') delete body.cfg;
+  if (picker.selected().kind === 'student' || picker.addOns.ignoresCfg()) delete body.cfg;
   const task = taskOf(picker.selected());
   if (task && condition.picture) body.condition = condition.picture;
   if (task === 'inpaint' && condition.picture) body.mask = maskPng();

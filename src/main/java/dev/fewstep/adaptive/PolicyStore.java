@@ -45,9 +45,30 @@ public final class PolicyStore {
         return out;
     }
 
+    /** The policies in {@code root} whose sampler actions run on {@code teacher} (from their metadata). */
+    public static List<String> forTeacher(Path root, String teacher) {
+        List<String> out = new ArrayList<>();
+        for (String name : names(root)) {
+            try {
+                if (teacher.equals(dev.fewstep.io.SafeTensors.read(root.resolve(name).resolve(Policy.FILE)).metadata()
+                        .get("teacher"))) {
+                    out.add(name);
+                }
+            } catch (RuntimeException e) {
+                // an unreadable policy is listed as such by describeAll; it has no teacher to match
+            }
+        }
+        return out;
+    }
+
     public static List<String> names() {
+        return names(ModelStore.root());
+    }
+
+    /** The policy folders in {@code root}, sorted. */
+    public static List<String> names(Path root) {
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(ModelStore.root())) {
+        try (Stream<Path> s = Files.list(root)) {
             s.filter(p -> Files.isRegularFile(p.resolve(Policy.FILE)))
                     .map(p -> p.getFileName().toString())
                     .sorted()

@@ -1,5 +1,9 @@
 package dev.fewstep.cli;
 
+import dev.fewstep.adaptive.ActionSet;
+import dev.fewstep.adaptive.AdaptiveBench;
+import dev.fewstep.adaptive.Policy;
+import dev.fewstep.adaptive.PolicyStore;
 import dev.fewstep.data.DataStore;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.distill.codi.ConditionInput;
@@ -57,6 +61,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-distilled", description = "skip the distilled models of the teacher's dataset")
     boolean noDistilled;
 
+    @Option(names = "--no-adaptive", description = "skip the adaptive rows (the AdaDiff policies of this teacher)")
+    boolean noAdaptive;
+
     @Option(names = "--out", description = "results folder (default: ${DEFAULT-VALUE})", defaultValue = "bench/results")
     Path out;
 
@@ -89,6 +96,9 @@ final class BenchCommand implements Callable<Integer> {
                 Benchmark.Report report = Benchmark.run(teacher, grid, distilled,
                         name -> DiffusionModel.load(ModelStore.resolve(name)), evaluator, measure, base, date,
                         new BarListener());
+                if (!noAdaptive && !conditional) {
+                    report = report.withMixes(adaptiveRows(teacher.name(), evaluator, base));
+                }
                 String stem = freeStem(out, teacher.name() + "-" + date + "-n" + protocol.n);
                 Path json = out.resolve(stem + ".json");
                 Path png = out.resolve(stem + "-fid.png");
@@ -100,6 +110,26 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The policies whose teacher is {@code teacher}, each on the bench's prompts and seeds. */
+    private List<Benchmark.MixRow> adaptiveRows(String teacher, Evaluator evaluator, EvalSettings base) {
+        List<Benchmark.MixRow> rows = new ArrayList<>();
+        for (String name : PolicyStore.forTeacher(ModelStore.root(), teacher)) {
+            try (Policy policy = Policy.load(PolicyStore.resolve(name));
+                    ActionSet actions = new ActionSet(policy.teacher(), policy.actions())) {
+                Benchmark.MixRow row;
+                try (Progress bar = new Progress("policy " + name)) {
+                    bar.started(0, protocol.n);
+                    row = AdaptiveBench.measure(policy, actions, evaluator, base, bar::step);
+                }
+                System.out.printf(Locale.ROOT, "policy %s: mean NFE %.2f %s: FID %.2f, precision %.3f, recall %.3f, %s %.3f%n",
+                        name, row.meanNfe(), row.choices(), row.result().fid(), row.result().precision(),
+                        row.result().recall(), row.result().scoreName(), row.result().score());
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** {@code stem}, or {@code stem-2}, {@code stem-3}, ... so that an earlier run's results are never overwritten. */

@@ -131,7 +131,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             int columns = rows.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : n;
             ImageParameters parameters = new ImageParameters(rows, negative, model, loaded.hash(), budget.sampler, budget.steps, budget.cfg, seed, first.nfe(),
-                    n, scale);
+                    n, scale, adapters.stream().map(dev.fewstep.nn.lora.LoraSpec::toString).toList());
             ImageFrom.warnIfModelChanged(recorded, parameters);
             Images.writePng(Images.png(Images.upscale(Images.grid(pixels, rows.size() * n, first.channels(), first.size(),
                     columns), scale), parameters), out);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code generate --from IMAGE.png}: the options an image's parameters record, put back into the command. */
 final class ImageFrom {
     private static final List<String> SET_BY_FROM = List.of("--prompt", "--negative", "--all-prompts", "--model", "--sampler", "--steps",
-            "--cfg", "--seed", "--n", "--scale");
+            "--cfg", "--seed", "--n", "--scale", "--lora");
 
     private ImageFrom() {}
 
@@ -40,6 +40,7 @@ final class ImageFrom {
         command.seed = p.seed();
         command.n = p.n();
         command.scale = p.scale();
+        command.loras = new ArrayList<>(p.loras());
         return p;
     }
 

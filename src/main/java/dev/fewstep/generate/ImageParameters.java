@@ -16,17 +16,25 @@ import java.util.Map;
  * @param modelHash the first 10 hex digits of the model file's SHA-256
  * @param n images per prompt; {@code seed} is the first image's, image i uses seed + i
  * @param scale the PNG's upscaling factor
+ * @param loras the LoRA adapters folded into the model, as NAME:WEIGHT ({@code generate --lora}), in order
  */
 public record ImageParameters(List<String> prompts, String negative, String model, String modelHash, String sampler, int steps,
-        double cfg, long seed, int nfe, int n, int scale) {
+        double cfg, long seed, int nfe, int n, int scale, List<String> loras) {
     public static final String KEY = "parameters";
     public static final String VERSION = "fewstep 0.1.0";
     private static final String NEGATIVE = "Negative prompt: ";
+    private static final String LORA_SEPARATOR = " + ";
+
+    /** An image of the model alone, no adapters. */
+    public ImageParameters(List<String> prompts, String negative, String model, String modelHash, String sampler, int steps,
+            double cfg, long seed, int nfe, int n, int scale) {
+        this(prompts, negative, model, modelHash, sampler, steps, cfg, seed, nfe, n, scale, List.of());
+    }
 
     /** The parameters of one image of this grid on its own: prompt row {@code row}, image {@code i} (seed + i), n = 1. */
     public ImageParameters ofImage(int row, int i) {
         return new ImageParameters(List.of(prompts.get(row)), negative, model, modelHash, sampler, steps, cfg, seed + i, nfe, 1,
-                scale);
+                scale, loras);
     }
 
     public String toText() {
@@ -37,6 +45,7 @@ public record ImageParameters(List<String> prompts, String negative, String mode
         }
         text.append("Steps: ").append(steps).append(", Sampler: ").append(sampler).append(", CFG scale: ").append(cfg)
                 .append(", Seed: ").append(seed).append(", Model: ").append(model).append(", Model hash: ").append(modelHash)
+                .append(loras.isEmpty() ? "" : ", LoRA: " + String.join(LORA_SEPARATOR, loras))
                 .append(", NFE: ").append(nfe).append(", Images: ").append(n).append(", Scale: ").append(scale)
                 .append(", Version: ").append(VERSION);
         return text.toString();
@@ -66,7 +75,9 @@ public record ImageParameters(List<String> prompts, String negative, String mode
                     fields.getOrDefault("Model hash", ""), required(fields, "Sampler"),
                     Integer.parseInt(required(fields, "Steps")), Double.parseDouble(required(fields, "CFG scale")),
                     Long.parseLong(required(fields, "Seed")), Integer.parseInt(fields.getOrDefault("NFE", "0")),
-                    Integer.parseInt(fields.getOrDefault("Images", "1")), Integer.parseInt(fields.getOrDefault("Scale", "1")));
+                    Integer.parseInt(fields.getOrDefault("Images", "1")), Integer.parseInt(fields.getOrDefault("Scale", "1")),
+                    fields.containsKey("LoRA") ? List.of(fields.get("LoRA").split(java.util.regex.Pattern.quote(LORA_SEPARATOR)))
+                            : List.of());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("the image's parameters hold a malformed number: " + e.getMessage());
         }

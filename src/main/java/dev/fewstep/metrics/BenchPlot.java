@@ -52,6 +52,12 @@ public final class BenchPlot {
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
         }
+        for (Benchmark.MixRow mix : report.mixes()) { // a policy's point at its mean NFE
+            double x = againstNfe ? mix.meanNfe() : mix.result().imagesPerSecond();
+            series.computeIfAbsent(mix.method(), k -> new ArrayList<>()).add(new double[] {x, mix.result().fid()});
+            minX = Math.min(minX, x);
+            maxX = Math.max(maxX, x);
+        }
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             List<double[]> points = new ArrayList<>(e.getValue());
             points.sort((a, b) -> Double.compare(a[0], b[0]));

@@ -76,9 +76,42 @@ public final class Benchmark {
         Measured measure(DiffusionModel model, EvalSettings settings, java.util.function.LongConsumer onImages);
     }
 
-    /** Everything a benchmark run measured, with the protocol it ran under. */
+    /**
+     * A row whose images come from several methods, each sample's chosen for its prompt (an AdaDiff policy), on the
+     * same prompts and seeds as the fixed rows.
+     *
+     * @param meanNfe the mean NFE per image (the result's {@code nfe} is this rounded)
+     * @param choices images per chosen method
+     */
+    public record MixRow(String method, double meanNfe, Map<String, Integer> choices, EvalResult result) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", method);
+            m.putAll(result.toMap());
+            m.put("nfe", meanNfe);
+            m.put("choices", choices);
+            return m;
+        }
+    }
+
+    /**
+     * Everything a benchmark run measured, with the protocol it ran under.
+     *
+     * @param mixes rows of policies that pick a method per prompt ({@code fewstep bench}'s adaptive rows)
+     */
     public record Report(String model, String date, int n, long seed, double cfg, String features, String reference,
-            Evaluator.Floor floor, List<Row> rows) {
+            Evaluator.Floor floor, List<Row> rows, List<MixRow> mixes) {
+
+        public Report(String model, String date, int n, long seed, double cfg, String features, String reference,
+                Evaluator.Floor floor, List<Row> rows) {
+            this(model, date, n, seed, cfg, features, reference, floor, rows, List.of());
+        }
+
+        public Report withMixes(List<MixRow> more) {
+            List<MixRow> all = new ArrayList<>(mixes);
+            all.addAll(more);
+            return new Report(model, date, n, seed, cfg, features, reference, floor, rows, List.copyOf(all));
+        }
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -94,6 +127,7 @@ public final class Benchmark {
             m.put("floorPrecision", floor.precision());
             m.put("floorRecall", floor.recall());
             m.put("rows", rows.stream().map(Row::toMap).toList());
+            m.put("adaptive", mixes.stream().map(MixRow::toMap).toList());
             return m;
         }
     }
@@ -172,6 +206,13 @@ public final class Benchmark {
             out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.2f | %.3f | %.3f | %s |%s %.1f | %.1f |%n",
                     row.method(), samplerLabel(r), r.steps(), r.nfe(), r.fid(), r.fidFloor(),
                     r.precision(), r.recall(), score, columns, r.generationSeconds(), r.imagesPerSecond()));
+        }
+        for (MixRow mix : report.mixes()) {
+            EvalResult r = mix.result();
+            out.append(String.format(Locale.ROOT, "| %s | auto | - | %.2f (mean) | %.2f | %.2f | %.3f | %.3f | %.4f ± %.4f |%s"
+                    + " %.1f | %.1f |%n", mix.method(), mix.meanNfe(), r.fid(), r.fidFloor(), r.precision(), r.recall(),
+                    r.score(), r.scoreStandardError(), " - |".repeat(fidelity.size()), r.generationSeconds(),
+                    r.imagesPerSecond()));
         }
         Evaluator.Floor floor = report.floor();
         out.append(String.format(Locale.ROOT, "| real (floor) | - | - | - | %.2f | %.2f | %.3f | %.3f | - |%s - | - |%n",

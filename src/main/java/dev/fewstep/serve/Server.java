@@ -199,6 +199,8 @@ public final class Server implements AutoCloseable {
                 "maxScale", GenerationOrder.MAX_SCALE, "maxSeed", GenerateRequest.MAX_SEED,
                 "timeoutSeconds", settings.requestTimeout().toSeconds()));
         body.put("models", entries.stream().map(entry -> ModelSummary.of(entry, registry.isLoaded(entry.name()))).toList());
+        body.put("loras", AddOns.loras(registry.root()));
+        body.put("policies", AddOns.policies(registry.root()));
         // OpenAI's model list in the same body: its SDKs read only these two fields and keep the others aside.
         body.put("object", "list");
         body.put("data", OpenAiApi.modelEntries(registry, entries));

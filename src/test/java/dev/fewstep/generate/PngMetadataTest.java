@@ -74,4 +74,39 @@ class PngMetadataTest {
                 .isEqualTo(Main.BAD_INPUT);
         assertThat(Main.run("info", plain.toString())).isEqualTo(Main.BAD_INPUT);
     }
+
+    @Test
+    void anImageMadeWithLorasRecordsThemAndFromAppliesThemAgain() throws Exception {
+        ImageParameters p = new ImageParameters(List.of("stripes"), null, "emoji-teacher", "1cc45d4811", "dpmpp2m", 4, 2.0,
+                0, 4, 1, 1, List.of("emoji-noto-lora:1.0", "emoji-cd-lora:0.5"));
+        assertThat(p.toText()).contains(", LoRA: emoji-noto-lora:1.0 + emoji-cd-lora:0.5, ");
+        assertThat(ImageParameters.parse(p.toText())).isEqualTo(p);
+
+        Path model = TinyModels.teacher(dir, "tiny", 1);
+        Path lora = dir.resolve("tiny-style");
+        java.nio.file.Files.createDirectories(lora);
+        try (dev.fewstep.model.DiffusionModel loaded = dev.fewstep.model.DiffusionModel.load(model);
+                ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var adapters = dev.fewstep.nn.lora.Adapters.create(loaded.network(), new dev.fewstep.nn.lora.LoraConfig(2, 2, false),
+                    manager);
+            adapters.updates().values().forEach(u -> u.up().getArray().addi(0.2f));
+            dev.fewstep.nn.lora.Lora.write(lora.resolve(dev.fewstep.nn.lora.Lora.FILE), adapters.tensors(),
+                    new dev.fewstep.nn.lora.LoraInfo("tiny", dev.fewstep.model.ModelStore.sha256(
+                            model.resolve(dev.fewstep.model.ModelStore.WEIGHTS)), adapters.config(), "synthetic", 1,
+                            java.util.Map.of()));
+        }
+        Path adapted = dir.resolve("adapted.png");
+        assertThat(Main.run("generate", "--model", model.toString(), "--lora", lora + ":0.5", "--prompt", "stripes",
+                "--steps", "2", "--seed", "3", "--out", adapted.toString())).isZero();
+        assertThat(PngText.read(Files.readAllBytes(adapted), ImageParameters.KEY).orElseThrow()).contains(", LoRA: " + lora + ":0.5, ");
+        Path plain = dir.resolve("plain.png");
+        assertThat(Main.run("generate", "--model", model.toString(), "--prompt", "stripes", "--steps", "2", "--seed", "3",
+                "--out", plain.toString())).isZero();
+        assertThat(Files.readAllBytes(plain)).as("the adapter changes the image").isNotEqualTo(Files.readAllBytes(adapted));
+        Path again = dir.resolve("adapted-again.png");
+        assertThat(Main.run("generate", "--from", adapted.toString(), "--out", again.toString())).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(adapted));
+        assertThat(Main.run("generate", "--from", adapted.toString(), "--lora", lora.toString(), "--out",
+                dir.resolve("z.png").toString())).isEqualTo(Main.BAD_INPUT);
+    }
 }

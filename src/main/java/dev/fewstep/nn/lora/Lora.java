@@ -61,7 +61,8 @@ public record Lora(String name, LoraInfo info, Map<String, Factors> factors) {
         LoraConfig c = info.config();
         return String.format(java.util.Locale.ROOT, "  kind: LoRA of %s (base sha256 %s), rank %d, alpha %s%s%n"
                 + "  %d parameters on %d layers, dataset: %s, step: %d%n", info.base(), info.baseSha256().substring(0, 10),
-                c.rank(), c.alpha(), c.convolutions() ? ", 3×3 convolutions too" : "", parameterCount(), factors.size(),
+                c.rank(), c.alpha(), (c.convolutions() ? ", 3×3 convolutions too" : "") + (info.modelKind() == null ? ""
+                        : ", makes a '" + info.modelKind() + "' model of its base"), parameterCount(), factors.size(),
                 info.dataset(), info.step())
                 + String.join("", info.extra().entrySet().stream().map(e -> "  " + e.getKey() + ": " + e.getValue()
                         + System.lineSeparator()).toList());

@@ -17,11 +17,19 @@ import java.util.Map;
  * @param dataset the data it was trained on, e.g. "emoji/google"
  * @param step training steps done
  * @param extra the training settings, time, loss
+ * @param modelKind the model kind its base becomes once it is applied ("cd": a consistency LoRA, Luo et al. 2023,
+ *     "LCM-LoRA", turns a teacher into a consistency model sampled in 1 to 4 steps), or null: the base's own kind
  */
 public record LoraInfo(String base, String baseSha256, LoraConfig config, String dataset, long step,
-        Map<String, String> extra) {
+        Map<String, String> extra, String modelKind) {
     public static final String FORMAT = "fewstep-lora-1";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An adapter that keeps its base's kind (a style or content LoRA). */
+    public LoraInfo(String base, String baseSha256, LoraConfig config, String dataset, long step,
+            Map<String, String> extra) {
+        this(base, baseSha256, config, dataset, step, extra, null);
+    }
 
     public Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -35,6 +43,9 @@ public record LoraInfo(String base, String baseSha256, LoraConfig config, String
             m.put("dataset", dataset);
             m.put("step", Long.toString(step));
             m.put("extra", JSON.writeValueAsString(extra));
+            if (modelKind != null) {
+                m.put("model_kind", modelKind);
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -54,7 +65,8 @@ public record LoraInfo(String base, String baseSha256, LoraConfig config, String
                     new LoraConfig(Integer.parseInt(required(m, "rank")), Double.parseDouble(required(m, "alpha")),
                             Boolean.parseBoolean(m.get("convolutions"))),
                     required(m, "dataset"), Long.parseLong(required(m, "step")),
-                    JSON.readValue(m.getOrDefault("extra", "{}"), new TypeReference<Map<String, String>>() {}));
+                    JSON.readValue(m.getOrDefault("extra", "{}"), new TypeReference<Map<String, String>>() {}),
+                    m.get("model_kind"));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new CheckpointException(source + " has corrupt LoRA metadata: " + e.getMessage(), e);
         }

@@ -29,8 +29,13 @@ public final class LoraStore {
     }
 
     public static List<String> names() {
+        return names(ModelStore.root());
+    }
+
+    /** The adapter folders in {@code root}, sorted. */
+    public static List<String> names(Path root) {
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(ModelStore.root())) {
+        try (Stream<Path> s = Files.list(root)) {
             s.filter(p -> Files.isRegularFile(p.resolve(Lora.FILE)))
                     .map(p -> p.getFileName().toString())
                     .sorted()
