@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
             BatchCommand.class,
             FinetuneCommand.class,
             MergeCommand.class,
+            Generate3dCommand.class,
+            Eval3dCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
