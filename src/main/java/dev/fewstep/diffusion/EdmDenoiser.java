@@ -55,7 +55,8 @@ public final class EdmDenoiser implements Denoiser {
 
     @Override
     public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
-        return denoise(x, sigma, conditioning, network::apply);
+        return denoise(x, sigma, conditioning,
+                (input, cNoise, text, isNull) -> network.apply(input, cNoise, text, isNull, conditioning.camera()));
     }
 
     /** A raw network F(c_in x; c_noise, prompt) other than this denoiser's own, e.g. one with a ControlNet. */
@@ -76,14 +77,15 @@ public final class EdmDenoiser implements Denoiser {
     public DenoisedWithLogits denoiseWithLogits(NDArray x, NDArray sigma, Conditioning conditioning) {
         Preconditioning p = new Preconditioning(sigma);
         UNet.OutputWithLogits f = network.applyWithLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(),
-                conditioning.isNull());
+                conditioning.isNull(), conditioning.camera());
         return new DenoisedWithLogits(p.output(x, f.output()), f.logits());
     }
 
     /** Only the encoder logits of F(c_in x; c_noise) ({@link UNet#encoderLogits}); the decoder is not run. */
     public NDArray logits(NDArray x, NDArray sigma, Conditioning conditioning) {
         Preconditioning p = new Preconditioning(sigma);
-        return network.encoderLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull());
+        return network.encoderLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull(),
+                conditioning.camera());
     }
 
     /** c_skip, c_out, c_in (broadcast over images) and c_noise for a batch of noise levels. */
