@@ -86,6 +86,9 @@ final class AsdCommand implements Callable<Integer> {
         String digest = ModelStore.sha256(teacherDir.resolve(ModelStore.WEIGHTS));
         try (DiffusionModel teacherModel = DiffusionModel.load(teacherDir)) {
             List<String> trainPrompts = PromptSets.training(teacherModel.info().prompts());
+            if (teacherModel.info().config().cameraDim() == 0) {
+                System.out.printf("note: %s reads no camera (a text-only teacher): it cannot tell the views apart%n", teacher);
+            }
             try (AsdDistillation method = new AsdDistillation(config, teacherModel, digest, trainPrompts)) {
                 System.out.printf("distilling %s (step %d) into %s with %s: %d training prompts, batch %d, guidance %.1f,"
                         + " eta %.2f, lr %.1e, generator of %d parameters%n", teacherDir, teacherModel.info().step(), run.out,

@@ -87,7 +87,8 @@ final class Eval3dCommand implements Callable<Integer> {
         AsdConfig config = AsdConfig.fromJson(generator.metadata().get("asd"), model);
         try (DiffusionModel teacherModel = DiffusionModel.load(ModelStore.resolve(teacherName))) {
             for (int i = 0; i < baselinePrompts; i++) {
-                outcomes.add(new PerPromptBaseline(teacherModel.denoiser(), config)
+                outcomes.add(new PerPromptBaseline(teacherModel.denoiser(),
+                        teacherModel.info().config().cameraDim() > 0, config)
                         .optimise(prompts.get(i), baselineIterations, PromptSets.EVAL_SEED + i));
             }
         }

@@ -58,7 +58,7 @@ public final class AsdDistillation implements TrainingMethod, AutoCloseable {
         generator = TriplaneGenerator.create(config.generator(), manager);
         generator.freezeParameters(true);
         adam = new Adam(generator, manager, 0.9, 0.99, 1e-8);
-        step = new DistillStep(generator, teacher.denoiser(), config);
+        step = new DistillStep(generator, teacher.denoiser(), teacher.info().config().cameraDim() > 0, config);
     }
 
     public TriplaneGenerator generator() {

@@ -21,8 +21,11 @@ public final class DistillStep {
     private final ScoreDistillationLoss loss;
     private final DiffusionTimes times;
     private final Denoiser teacher;
+    private final boolean viewConditioned;
 
-    public DistillStep(TriplaneGenerator generator, Denoiser teacher, AsdConfig config) {
+    /** @param viewConditioned whether the teacher reads the camera ({@code UNetConfig.cameraDim} &gt; 0) */
+    public DistillStep(TriplaneGenerator generator, Denoiser teacher, boolean viewConditioned, AsdConfig config) {
+        this.viewConditioned = viewConditioned;
         this.generator = generator;
         this.renderer = new FieldRenderer(generator);
         this.loss = new ScoreDistillationLoss(config.loss(), config.guidanceScale());
@@ -53,7 +56,7 @@ public final class DistillStep {
     public ScoreDistillationLoss.Value loss(NDArray embeddings, Draws draws) {
         NDArray planes = generator.planes(embeddings);
         NDArray images = renderer.render(planes, draws.cameras(), teacher.imageSize()).images();
-        Conditioning conditioning = ViewConditioning.of(embeddings, draws.cameras());
+        Conditioning conditioning = ViewConditioning.of(embeddings, draws.cameras(), viewConditioned);
         return loss.loss(teacher, images, conditioning, draws.draw());
     }
 }

@@ -15,11 +15,13 @@ import java.util.Random;
  */
 public final class PerPromptBaseline {
     private final Denoiser teacher;
+    private final boolean viewConditioned;
     private final AsdConfig config;
 
     /** @param config the settings of the amortized run; the loss is set to SDS */
-    public PerPromptBaseline(Denoiser teacher, AsdConfig config) {
+    public PerPromptBaseline(Denoiser teacher, boolean viewConditioned, AsdConfig config) {
         this.teacher = teacher;
+        this.viewConditioned = viewConditioned;
         this.config = new AsdConfig(ScoreDistillationLoss.Kind.SDS, config.guidanceScale(), config.minTime(),
                 config.maxTime(), 0, config.learningRate(), config.run(), config.generator()).validated();
     }
@@ -35,7 +37,7 @@ public final class PerPromptBaseline {
             Engine.getInstance().setRandomSeed((int) seed);
             TriplaneGenerator generator = TriplaneGenerator.create(config.generator(), manager);
             Adam adam = new Adam(generator, manager, 0.9, 0.99, 1e-8);
-            DistillStep step = new DistillStep(generator, teacher, config);
+            DistillStep step = new DistillStep(generator, teacher, viewConditioned, config);
             Random random = new Random(seed);
             for (int i = 0; i < iterations; i++) {
                 try (NDManager scope = manager.newSubManager()) {

@@ -12,9 +12,13 @@ import java.util.List;
 public final class ViewConditioning {
     private ViewConditioning() {}
 
-    /** @param embeddings (B, 384) prompt embeddings, one camera each */
-    public static Conditioning of(NDArray embeddings, List<Camera> cameras) {
-        return Conditioning.of(embeddings);
+    /**
+     * @param embeddings (B, 384) prompt embeddings, one camera each
+     * @param viewConditioned whether the teacher reads a camera; a text-only teacher is told the prompt alone
+     */
+    public static Conditioning of(NDArray embeddings, List<Camera> cameras, boolean viewConditioned) {
+        Conditioning prompts = Conditioning.of(embeddings);
+        return viewConditioned ? prompts.withCamera(cameras(embeddings.getManager(), cameras)) : prompts;
     }
 
     /** The cameras as (B, 4) rows of {@link Camera#embedding()}. */

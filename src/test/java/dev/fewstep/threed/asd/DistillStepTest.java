@@ -25,14 +25,14 @@ class DistillStepTest {
         for (ScoreDistillationLoss.Kind kind : ScoreDistillationLoss.Kind.values()) {
             try (NDManager manager = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(7);
-                UNet teacherNetwork = UNet.create(new ScoreDistillationLossTest().rgbConfig(), manager);
+                UNet teacherNetwork = UNet.create(new ScoreDistillationLossTest().rgbConfig().withCamera(4), manager);
                 teacherNetwork.freezeParameters(true);
                 Map<String, Tensor> teacherBefore = Weights.of(teacherNetwork);
                 AsdConfig config = new AsdConfig(kind, 2.0, 0.02, 0.98, 0.1, 1e-3, AsdConfig.DEFAULTS.run(),
                         FieldRendererTest.SMALL);
                 TriplaneGenerator generator = TriplaneGenerator.create(config.generator(), manager);
                 Map<String, Tensor> generatorBefore = Weights.of(generator);
-                DistillStep step = new DistillStep(generator, new EdmDenoiser(teacherNetwork), config);
+                DistillStep step = new DistillStep(generator, new EdmDenoiser(teacherNetwork), true, config);
                 Adam adam = new Adam(generator, manager, 0.9, 0.99, 1e-8);
                 DistillStep.Draws draws = step.draw(manager, new Random(1), 5, 2);
                 NDArray embeddings = manager.randomNormal(new Shape(2, 384));
