@@ -45,7 +45,11 @@ public final class Model3d implements AutoCloseable {
 
     /** @param nameOrPath a model name or folder; a 2D model or a missing one is refused with what it is */
     public static Model3d load(String nameOrPath) {
-        Path dir = Generator3dFile.resolve(nameOrPath);
+        return load(Generator3dFile.resolve(nameOrPath));
+    }
+
+    /** A folder known to hold {@value Generator3dFile#FILE}. */
+    public static Model3d load(Path dir) {
         return new Model3d(dir.getFileName().toString(), Generator3dFile.read(dir));
     }
 
