@@ -7,6 +7,7 @@ import dev.fewstep.threed.asd.AsdDistillation;
 import dev.fewstep.threed.asd.GeneratorConfig;
 import dev.fewstep.threed.asd.Generator3dFile;
 import dev.fewstep.threed.asd.IouProbe;
+import dev.fewstep.threed.asd.PromptEmbeddings;
 import dev.fewstep.threed.asd.PromptSets;
 import dev.fewstep.threed.asd.ScoreDistillationLoss;
 import dev.fewstep.train.loop.TrainingLoop;
@@ -60,6 +61,10 @@ final class AsdCommand implements Callable<Integer> {
     @Option(names = "--probe-prompts", description = "training and held-out prompts of each IoU probe (default: ${DEFAULT-VALUE})")
     int probePrompts = 16;
 
+    @Option(names = "--embedding-cache", description = "file of the training prompts' embeddings, reused when it holds"
+            + " the same prompts (default: OUT/prompt-embeddings.safetensors)")
+    Path embeddingCache;
+
     AsdConfig config() {
         ScoreDistillationLoss.Kind kind = switch (loss.toLowerCase(Locale.ROOT)) {
             case "asd" -> ScoreDistillationLoss.Kind.ASD;
@@ -89,7 +94,10 @@ final class AsdCommand implements Callable<Integer> {
             if (teacherModel.info().config().cameraDim() == 0) {
                 System.out.printf("note: %s reads no camera (a text-only teacher): it cannot tell the views apart%n", teacher);
             }
-            try (AsdDistillation method = new AsdDistillation(config, teacherModel, digest, trainPrompts)) {
+            java.nio.file.Files.createDirectories(run.out);
+            Path cache = embeddingCache != null ? embeddingCache : run.out.resolve(PromptEmbeddings.FILE);
+            float[] embeddings = PromptEmbeddings.of(trainPrompts, cache);
+            try (AsdDistillation method = new AsdDistillation(config, teacherModel, digest, trainPrompts, embeddings)) {
                 System.out.printf("distilling %s (step %d) into %s with %s: %d training prompts, batch %d, guidance %.1f,"
                         + " eta %.2f, lr %.1e, generator of %d parameters%n", teacherDir, teacherModel.info().step(), run.out,
                         config.loss(), trainPrompts.size(), config.run().batch(), config.guidanceScale(), config.eta(),

@@ -40,7 +40,9 @@ public final class AsdDistillation implements TrainingMethod, AutoCloseable {
     private final Adam adam;
     private final DistillStep step;
 
-    public AsdDistillation(AsdConfig config, DiffusionModel teacher, String teacherDigest, List<String> prompts) {
+    /** @param embeddings the prompts' MiniLM embeddings, (P, 384) row after row ({@link PromptEmbeddings}) */
+    public AsdDistillation(AsdConfig config, DiffusionModel teacher, String teacherDigest, List<String> prompts,
+            float[] embeddings) {
         this.config = config.validated();
         this.teacher = teacher;
         this.teacherDigest = teacherDigest;
@@ -54,7 +56,11 @@ public final class AsdDistillation implements TrainingMethod, AutoCloseable {
             throw new IllegalArgumentException(teacher.name() + " makes " + shape.imageChannels() + "-channel images;"
                     + " the 3D generator renders RGB");
         }
-        embeddings = TextEncoder.get().embedAll(this.prompts);
+        if (embeddings.length != prompts.size() * TextEncoder.DIM) {
+            throw new IllegalArgumentException("expected " + prompts.size() + " prompt embeddings, got "
+                    + embeddings.length / TextEncoder.DIM);
+        }
+        this.embeddings = embeddings;
         generator = TriplaneGenerator.create(config.generator(), manager);
         generator.freezeParameters(true);
         adam = new Adam(generator, manager, 0.9, 0.99, 1e-8);
