@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             TrainFeaturesCommand.class,
             EvalCommand.class,
+            EvalViewsCommand.class,
             BenchCommand.class,
             InfoCommand.class,
             QuantizeCommand.class,
