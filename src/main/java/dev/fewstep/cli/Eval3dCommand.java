@@ -43,6 +43,9 @@ final class Eval3dCommand implements Callable<Integer> {
     @Option(names = "--teacher", description = "teacher of the baseline (default: the model's own teacher)")
     String teacher;
 
+    @Option(names = "--classifier", description = "the shapes classifier of render prompt accuracy (default: ${DEFAULT-VALUE})")
+    String classifierName = dev.fewstep.threed.RenderPromptAccuracy.MODEL;
+
     @Override
     public Integer call() throws Exception {
         if (count < 1 || count > 2000) {
@@ -63,8 +66,16 @@ final class Eval3dCommand implements Callable<Integer> {
                 }
                 default -> throw new IllegalArgumentException("--prompts must be held-out or train, got '" + split + "'");
             };
-            String accuracyNote = "not measured: no shapes classifier (models/shapes-features) is available to this build";
-            Eval3d.Report report = Eval3d.evaluate(generator, prompts, null);
+            String accuracyNote = "not measured: no shapes classifier '" + classifierName + "' was found";
+            Eval3d.Report report;
+            java.nio.file.Path classifierDir = classifierDir();
+            if (classifierDir == null) {
+                report = Eval3d.evaluate(generator, prompts, null);
+            } else {
+                try (dev.fewstep.threed.RenderPromptAccuracy classifier = dev.fewstep.threed.RenderPromptAccuracy.load(classifierDir)) {
+                    report = Eval3d.evaluate(generator, prompts, classifier);
+                }
+            }
             List<PerPromptBaseline.Outcome> baseline = baseline(generator, prompts);
             if (json) {
                 System.out.println(json(generator, report, baseline, accuracyNote));
@@ -73,6 +84,15 @@ final class Eval3dCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The classifier's folder, or null when it is missing (the output then says accuracy was not measured). */
+    private java.nio.file.Path classifierDir() {
+        try {
+            return dev.fewstep.metrics.features.FeatureStore.resolve(classifierName);
+        } catch (IllegalArgumentException missing) {
+            return null;
+        }
     }
 
     private List<PerPromptBaseline.Outcome> baseline(Model3d generator, List<String> prompts) {

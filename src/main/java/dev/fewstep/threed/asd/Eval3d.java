@@ -3,7 +3,7 @@ package dev.fewstep.threed.asd;
 import dev.fewstep.threed.Picture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import dev.fewstep.threed.RenderPromptAccuracy;
 
 /**
  * eval3d's measurements over a prompt set (docs/threed.md, "Measuring a 3D generator"):
@@ -25,8 +25,8 @@ public final class Eval3d {
     public record Report(List<PerPrompt> prompts, double iou, double meanView, double viewConsistency,
             double renderAccuracy, double secondsPerObject) {}
 
-    /** @param judge whether a view shows the prompt, or null when no classifier is available */
-    public static Report evaluate(Model3d model, List<String> prompts, BiPredicate<Picture, String> judge) {
+    /** @param classifier the shapes classifier of render prompt accuracy, or null when none is available */
+    public static Report evaluate(Model3d model, List<String> prompts, RenderPromptAccuracy classifier) {
         model.mesh(prompts.get(0), Model3d.GRID); // loads the text encoder and warms the engine up, not timed
         List<PerPrompt> rows = new ArrayList<>();
         for (String prompt : prompts) {
@@ -35,17 +35,28 @@ public final class Eval3d {
             double seconds = (System.nanoTime() - start) / 1e9;
             ShapeScores.Scores scores = ShapeScores.of(model, prompt);
             double accuracy = Double.NaN;
-            if (judge != null) {
-                int right = 0;
-                for (Picture view : scores.views()) {
-                    right += judge.test(view, prompt) ? 1 : 0;
-                }
-                accuracy = (double) right / scores.views().size();
+            if (classifier != null) {
+                accuracy = accuracy(classifier, scores.views(), prompt);
             }
             rows.add(new PerPrompt(prompt, scores.iou(), scores.meanView(), scores.worstView(), accuracy, seconds));
         }
         return new Report(rows, mean(rows, PerPrompt::iou), mean(rows, PerPrompt::meanView),
                 mean(rows, PerPrompt::worstView), mean(rows, PerPrompt::accuracy), mean(rows, PerPrompt::seconds));
+    }
+
+    /** The fraction of the views the classifier reads as the prompt. */
+    static double accuracy(RenderPromptAccuracy classifier, List<Picture> views, String prompt) {
+        int plane = 3 * views.get(0).size() * views.get(0).size();
+        float[] pixels = new float[views.size() * plane];
+        for (int v = 0; v < views.size(); v++) {
+            System.arraycopy(views.get(v).signed(), 0, pixels, v * plane, plane);
+        }
+        float[] matches = classifier.matches(pixels, views.size(), java.util.Collections.nCopies(views.size(), prompt));
+        double sum = 0;
+        for (float m : matches) {
+            sum += m;
+        }
+        return sum / views.size();
     }
 
     private static double mean(List<PerPrompt> rows, java.util.function.ToDoubleFunction<PerPrompt> value) {
