@@ -119,7 +119,7 @@ final class Eval3dCommand implements Callable<Integer> {
         System.out.printf("%s on %d %s prompts:%n", generator.name(), report.prompts().size(), split);
         System.out.printf("  voxel IoU (32^3)          %.4f%n", report.iou());
         System.out.printf("  render prompt accuracy    %s%n", Double.isNaN(report.renderAccuracy()) ? note
-                : String.format("%.4f", report.renderAccuracy()));
+                : String.format("%.4f (the truth's sphere-traced views: %.4f)", report.renderAccuracy(), report.truthAccuracy()));
         System.out.printf("  view consistency          %.4f (worst of 8 views' silhouette IoU; mean view %.4f)%n",
                 report.viewConsistency(), report.meanView());
         System.out.printf("  seconds per object        %.3f (embedding, triplanes, 32^3 density, coloured mesh)%n",
@@ -147,6 +147,7 @@ final class Eval3dCommand implements Callable<Integer> {
             root.put("render_accuracy_note", note);
         } else {
             root.put("render_accuracy", report.renderAccuracy());
+            root.put("truth_render_accuracy", report.truthAccuracy());
         }
         root.put("view_consistency", report.viewConsistency());
         root.put("mean_view_silhouette_iou", report.meanView());
@@ -157,6 +158,9 @@ final class Eval3dCommand implements Callable<Integer> {
             row.put("prompt", p.prompt());
             row.put("iou", p.iou());
             row.put("worst_view", p.worstView());
+            if (!Double.isNaN(p.accuracy())) {
+                row.put("render_accuracy", p.accuracy());
+            }
             row.put("seconds", p.seconds());
         }
         if (!baseline.isEmpty()) {

@@ -19,11 +19,15 @@ import dev.fewstep.threed.RenderPromptAccuracy;
 public final class Eval3d {
     private Eval3d() {}
 
-    public record PerPrompt(String prompt, double iou, double meanView, double worstView, double accuracy, double seconds) {}
+    public record PerPrompt(String prompt, double iou, double meanView, double worstView, double accuracy,
+            double truthAccuracy, double seconds) {}
 
-    /** Means over the prompts; {@code renderAccuracy} is NaN when no classifier was given. */
+    /**
+     * Means over the prompts; the accuracies are NaN when no classifier was given. {@code truthAccuracy} is the
+     * classifier's accuracy on the sphere-traced truth from the same cameras: the ceiling of render accuracy.
+     */
     public record Report(List<PerPrompt> prompts, double iou, double meanView, double viewConsistency,
-            double renderAccuracy, double secondsPerObject) {}
+            double renderAccuracy, double truthAccuracy, double secondsPerObject) {}
 
     /** @param classifier the shapes classifier of render prompt accuracy, or null when none is available */
     public static Report evaluate(Model3d model, List<String> prompts, RenderPromptAccuracy classifier) {
@@ -35,13 +39,17 @@ public final class Eval3d {
             double seconds = (System.nanoTime() - start) / 1e9;
             ShapeScores.Scores scores = ShapeScores.of(model, prompt);
             double accuracy = Double.NaN;
+            double truthAccuracy = Double.NaN;
             if (classifier != null) {
                 accuracy = accuracy(classifier, scores.views(), prompt);
+                truthAccuracy = accuracy(classifier, scores.truthViews(), prompt);
             }
-            rows.add(new PerPrompt(prompt, scores.iou(), scores.meanView(), scores.worstView(), accuracy, seconds));
+            rows.add(new PerPrompt(prompt, scores.iou(), scores.meanView(), scores.worstView(), accuracy, truthAccuracy,
+                    seconds));
         }
         return new Report(rows, mean(rows, PerPrompt::iou), mean(rows, PerPrompt::meanView),
-                mean(rows, PerPrompt::worstView), mean(rows, PerPrompt::accuracy), mean(rows, PerPrompt::seconds));
+                mean(rows, PerPrompt::worstView), mean(rows, PerPrompt::accuracy), mean(rows, PerPrompt::truthAccuracy),
+                mean(rows, PerPrompt::seconds));
     }
 
     /** The fraction of the views the classifier reads as the prompt. */

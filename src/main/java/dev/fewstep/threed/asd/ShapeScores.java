@@ -25,8 +25,9 @@ public final class ShapeScores {
      * @param iou voxel IoU at 32³
      * @param silhouettes silhouette IoU per view
      * @param views the volume-rendered views (for the classifier)
+     * @param truthViews the sphere-traced views of the prompt's scene from the same cameras
      */
-    public record Scores(double iou, double[] silhouettes, List<Picture> views) {
+    public record Scores(double iou, double[] silhouettes, List<Picture> views, List<Picture> truthViews) {
         public double worstView() {
             double worst = 1;
             for (double s : silhouettes) {
@@ -63,10 +64,12 @@ public final class ShapeScores {
         List<Picture> views = model.render(prompt, cameras, VIEW_SIZE);
         SdfRenderer tracer = new SdfRenderer(VIEW_SIZE, 2);
         double[] silhouettes = new double[VIEWS];
+        List<Picture> truthViews = new ArrayList<>();
         for (int v = 0; v < VIEWS; v++) {
-            silhouettes[v] = silhouetteIou(views.get(v).alpha(), tracer.render(truth, cameras.get(v)).alpha());
+            truthViews.add(tracer.render(truth, cameras.get(v)));
+            silhouettes[v] = silhouetteIou(views.get(v).alpha(), truthViews.get(v).alpha());
         }
-        return new Scores(iou(model, prompt), silhouettes, views);
+        return new Scores(iou(model, prompt), silhouettes, views, truthViews);
     }
 
     /** |A ∩ B| / |A ∪ B| of the pixels with α > ½; 1 when both are empty. */
