@@ -77,15 +77,14 @@ public final class EdmDenoiser implements Denoiser {
     public DenoisedWithLogits denoiseWithLogits(NDArray x, NDArray sigma, Conditioning conditioning) {
         Preconditioning p = new Preconditioning(sigma);
         UNet.OutputWithLogits f = network.applyWithLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(),
-                conditioning.isNull(), conditioning.camera());
+                conditioning.isNull());
         return new DenoisedWithLogits(p.output(x, f.output()), f.logits());
     }
 
     /** Only the encoder logits of F(c_in x; c_noise) ({@link UNet#encoderLogits}); the decoder is not run. */
     public NDArray logits(NDArray x, NDArray sigma, Conditioning conditioning) {
         Preconditioning p = new Preconditioning(sigma);
-        return network.encoderLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull(),
-                conditioning.camera());
+        return network.encoderLogits(x.mul(p.cIn), p.cNoise, conditioning.textEmbedding(), conditioning.isNull());
     }
 
     /** c_skip, c_out, c_in (broadcast over images) and c_noise for a batch of noise levels. */

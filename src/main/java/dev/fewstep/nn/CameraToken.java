@@ -12,11 +12,13 @@ final class CameraToken extends Layer {
     private final Dense hidden;
     private final Dense token;
     private final Dense toEmbedding;
+    private final int cameraDim;
 
     /** What the camera adds: (B, 1, contextDim) one context token and (B, emb) to the noise-level embedding. */
     record Embedded(NDArray token, NDArray embedding) {}
 
     CameraToken(int cameraDim, int contextDim, int embeddingDim) {
+        this.cameraDim = cameraDim;
         hidden = addChildBlock("hidden", new Dense(cameraDim, contextDim, 1.0));
         token = addChildBlock("token", new Dense(contextDim, contextDim, 1.0));
         toEmbedding = addChildBlock("embedding", new Dense(contextDim, embeddingDim, 1.0));
@@ -27,8 +29,24 @@ final class CameraToken extends Layer {
         return new Embedded(token.apply(h).expandDims(1), toEmbedding.apply(h));
     }
 
-    /** The cameras when they are (batch, cameraDim); otherwise a message a user can act on. */
-    static NDArray checked(NDArray cameras, int cameraDim, long batch) {
+    /**
+     * What {@code network}'s camera adds for {@code cameras}: null for a network without a camera given none.
+     *
+     * @throws IllegalArgumentException, with a message a user can act on, for a camera missing, given to a network
+     *     without one, or not (batch, cameraDim)
+     */
+    static Embedded embed(CameraToken network, NDArray cameras, long batch) {
+        if (network == null) {
+            if (cameras != null) {
+                throw new IllegalArgumentException("this model is not view-conditioned (it was trained without"
+                        + " cameras); it cannot take an azimuth or elevation");
+            }
+            return null;
+        }
+        return network.embed(network.checked(cameras, batch));
+    }
+
+    private NDArray checked(NDArray cameras, long batch) {
         if (cameras == null) {
             throw new IllegalArgumentException("this model is view-conditioned: it needs a camera for every image"
                     + " (an azimuth and an elevation)");

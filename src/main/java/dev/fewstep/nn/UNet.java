@@ -152,11 +152,7 @@ public final class UNet extends Layer {
         return apply(x, cNoise, textEmbedding, isNull, (NDArray) null);
     }
 
-    /**
-     * {@link #apply(NDArray, NDArray, NDArray, NDArray)} seen from a camera per sample.
-     *
-     * @param cameras (B, cameraDim) for a view-conditioned network, null for one without a camera
-     */
+    /** @param cameras (B, cameraDim) for a view-conditioned network, null for one without a camera */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray cameras) {
         return OpTimes.time(OpTimes.ELEMENTWISE,
                 () -> decode(encode(x, cNoise, textEmbedding, isNull, cameras, null), null));
@@ -205,13 +201,7 @@ public final class UNet extends Layer {
 
     /** {@link #apply} and {@link #encoderLogits} sharing the encoder pass. */
     public OutputWithLogits applyWithLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return applyWithLogits(x, cNoise, textEmbedding, isNull, null);
-    }
-
-    /** {@link #applyWithLogits(NDArray, NDArray, NDArray, NDArray)} seen from a camera per sample (or null). */
-    public OutputWithLogits applyWithLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull,
-            NDArray cameras) {
-        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, cameras, null);
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null, null);
         NDArray logits = logits(encoded);
         return new OutputWithLogits(decode(encoded, null), logits);
     }
@@ -224,21 +214,14 @@ public final class UNet extends Layer {
      * @return (B, 1, r, r) logits, r the lowest resolution (8 for 32x32 images with three levels)
      */
     public NDArray encoderLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return encoderLogits(x, cNoise, textEmbedding, isNull, null);
-    }
-
-    /** {@link #encoderLogits(NDArray, NDArray, NDArray, NDArray)} seen from a camera per sample (or null). */
-    public NDArray encoderLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray cameras) {
-        return logits(encode(x, cNoise, textEmbedding, isNull, cameras, null));
+        return logits(encode(x, cNoise, textEmbedding, isNull, null, null));
     }
 
     /** What the encoder hands to the decoder: features, skip connections, and the two conditioning signals. */
     private record Encoded(NDArray features, Deque<NDArray> skips, NDArray embedding, NDArray context) {}
 
-    /**
-     * @param cameras (B, cameraDim) or null, see {@link CameraToken}
-     * @param inputFeatures added to the input convolution's output, or null
-     */
+    /** {@code cameras}: (B, cameraDim) or null ({@link CameraToken}); {@code inputFeatures}: added to the input
+     * convolution's output, or null. */
     private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray cameras,
             NDArray inputFeatures) {
         NDArray mask = isNull.reshape(-1, 1);
@@ -246,13 +229,10 @@ public final class UNet extends Layer {
         NDArray emb = noise2.apply(silu(noise1.apply(fourierFeatures(cNoise))))
                 .add(text2.apply(silu(text1.apply(text))));
         NDArray context = contextProjection.apply(text).reshape(-1, config.contextTokens(), config.contextDim());
-        if (camera != null) {
-            CameraToken.Embedded view = camera.embed(CameraToken.checked(cameras, config.cameraDim(), x.getShape().get(0)));
+        CameraToken.Embedded view = CameraToken.embed(camera, cameras, x.getShape().get(0));
+        if (view != null) {
             emb = emb.add(view.embedding());
             context = NDArrays.concat(new NDList(context, view.token()), 1);
-        } else if (cameras != null) {
-            throw new IllegalArgumentException("this model is not view-conditioned (it was trained without cameras);"
-                    + " it cannot take an azimuth or elevation");
         }
 
         NDArray h = input.apply(x);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.fewstep.diffusion.Conditioning;
+import dev.fewstep.diffusion.Denoiser;
 import dev.fewstep.generate.Budget;
 import dev.fewstep.generate.Generation;
 import dev.fewstep.model.DiffusionModel;
@@ -69,8 +70,8 @@ public final class ViewEvaluation {
                     NDArray noise = scope.create(Generation.noise(seed + first, size, LENGTH), new Shape(size, 3, SIZE, SIZE));
                     Conditioning conditioning = Conditioning.of(scope.create(text, new Shape(size, TextEncoder.DIM)))
                             .withCamera(scope.create(views, new Shape(size, Camera.EMBEDDING_SIZE)));
-                    float[] images = teacher.generator().generate(noise, conditioning, budget).images().clip(-1, 1)
-                            .toFloatArray();
+                    float[] images = teacher.generator(scoped(teacher.denoiser())).generate(noise, conditioning, budget)
+                            .images().clip(-1, 1).toFloatArray();
                     System.arraycopy(images, 0, out, first * LENGTH, images.length);
                 }
             }
@@ -78,6 +79,39 @@ public final class ViewEvaluation {
             JniUtils.setGradMode(recording);
         }
         return out;
+    }
+
+    /**
+     * Each evaluation in its own scope, only its output kept: otherwise a batch's activations of every step stay alive
+     * until the batch ends (gigabytes at 32 images × 16 steps × guidance).
+     */
+    private static Denoiser scoped(Denoiser denoiser) {
+        return new Denoiser() {
+            @Override
+            public NDArray denoise(NDArray x, NDArray sigma, Conditioning c) {
+                NDManager caller = x.getManager();
+                try (NDManager scope = caller.newSubManager()) {
+                    for (NDArray input : new NDArray[] {x, sigma, c.textEmbedding(), c.isNull(), c.negative(), c.camera()}) {
+                        if (input != null) {
+                            input.tempAttach(scope);
+                        }
+                    }
+                    NDArray out = denoiser.denoise(x, sigma, c);
+                    out.attach(caller);
+                    return out;
+                }
+            }
+
+            @Override
+            public int imageChannels() {
+                return denoiser.imageChannels();
+            }
+
+            @Override
+            public int imageSize() {
+                return denoiser.imageSize();
+            }
+        };
     }
 
     /** Truth renders of the prompts' scenes, image i from camera i, in [−1, 1] (2 × 2 rays a pixel, as the dataset). */

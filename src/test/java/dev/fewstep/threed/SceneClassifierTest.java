@@ -33,6 +33,10 @@ class SceneClassifierTest {
         assertThat(SceneLabels.of(Captions.parse("an orange torus")).toArray()).containsExactly(Relation.ALONE.ordinal(),
                 dev.fewstep.threed.Shape.TORUS.ordinal(), Colour.ORANGE.ordinal(), SceneLabels.NONE_SHAPE, SceneLabels.NONE_COLOUR);
         assertThat(SceneLabels.logitCount()).isEqualTo(3 + 6 + 6 + 7 + 7);
+        // "next to" is unordered (a half turn of the camera swaps the sides), "on" is not
+        assertThat(SceneLabels.of(Captions.parse("a blue cube next to a red cone")))
+                .isEqualTo(SceneLabels.of(Captions.parse("a red cone next to a blue cube")));
+        assertThat(SceneLabels.of(Captions.parse("a blue cube on a red cone"))).isNotEqualTo(labels);
     }
 
     /** With a zero head whose biases pick one answer per head, every image is read as that scene. */
@@ -44,12 +48,13 @@ class SceneClassifierTest {
             List<String> prompts = List.of(ANSWER, "a large red cone on a small blue cube", "a red cone next to a blue cube",
                     "a red cone");
             assertThat(classifier.promptScores(images, prompts).toFloatArray()).containsExactly(1, 1, 0, 0);
-            // The loss is the sum of five cross-entropies: ~0 for the answer, about 5 × 20 further for a wrong relation.
+            // The loss is the sum of five cross-entropies, ~0 for the answer. "A red cone next to a blue cube" is
+            // labelled blue cube first (unordered pair), so all five heads are wrong by a margin of 20 each.
             NDArray right = SceneClassifier.labels(m, List.of(Captions.parse(ANSWER)));
             NDArray wrong = SceneClassifier.labels(m, List.of(Captions.parse("a red cone next to a blue cube")));
             NDArray one = images.get("0:1");
             assertThat(classifier.loss(one, right).getFloat()).isLessThan(1e-6f);
-            assertThat((double) classifier.loss(one, wrong).getFloat()).isCloseTo(20, within(1e-3));
+            assertThat((double) classifier.loss(one, wrong).getFloat()).isCloseTo(5 * 20, within(1e-3));
 
             FeatureModel.save(dir, classifier, new FeatureInfo(SceneClassifier.KIND, "shapes", SceneClassifier.encoder(),
                     List.of(), 0, Map.of()));

@@ -67,4 +67,32 @@ class ViewConditionedTeacherTest {
             assertThat(teacher.info().step()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aResumedShapesTeacherEqualsOneTrainedStraightThrough() throws Exception {
+        MakeShapes.make(dir.resolve("data"), 3, 2, 7, SceneSampler.Split.TRAIN);
+        ShapesDataset shapes = ShapesDataset.load(dir.resolve("data")).trainingOnly();
+        TrainConfig four = new TrainConfig("shapes", 4, 2, 1e-3, 10, 0.9, 0.5, 5, 2, 8);
+        TrainConfig two = new TrainConfig("shapes", 2, 2, 1e-3, 10, 0.9, 0.5, 5, 2, 8);
+        train(four, shapes, dir.resolve("straight"), TrainingLoop.Start.FRESH);
+        train(two, shapes, dir.resolve("resumed"), TrainingLoop.Start.FRESH);
+        train(four, shapes, dir.resolve("resumed"), TrainingLoop.Start.RESUME);
+        var straight = dev.fewstep.io.SafeTensors.read(dir.resolve("straight/model.safetensors")).tensors();
+        var resumed = dev.fewstep.io.SafeTensors.read(dir.resolve("resumed/model.safetensors")).tensors();
+        assertThat(resumed.keySet()).isEqualTo(straight.keySet()).contains("06camera_01hidden_weight");
+        straight.forEach((name, tensor) -> assertThat(resumed.get(name).data()).as(name).containsExactly(tensor.data()));
+    }
+
+    private static void train(TrainConfig config, ShapesDataset shapes, Path out, TrainingLoop.Start start)
+            throws Exception {
+        try (TeacherTraining training = new TeacherTraining(config, shapes.images(), shapes.cameraEmbeddings())) {
+            new TrainingLoop(out, training).run(start, new LoopListener() {
+                @Override
+                public void started(long firstIteration, long totalIterations) {}
+
+                @Override
+                public void iterated(long iteration, Map<String, Double> metrics, double secondsPerIteration) {}
+            }, Probe.NONE);
+        }
+    }
 }
