@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "distill", description = "Distil a teacher into a fast generator.",
-        subcommands = {SidCommand.class, ConsistencyCommand.class, CodiCommand.class, DistillCommand.Plot.class})
+        subcommands = {SidCommand.class, ConsistencyCommand.class, CodiCommand.class, AsdCommand.class,
+            DistillCommand.Plot.class})
 final class DistillCommand extends GroupCommand {
 
     @Command(name = "plot", description = "Draw a distillation's FID (or losses) vs iterations to MODEL/fid-vs-iterations.png.")

@@ -52,6 +52,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ConditionOptions conditionOptions;
 
+    @Mixin
+    ViewOptions view;
+
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
@@ -116,11 +119,12 @@ final class GenerateCommand implements Callable<Integer> {
             }
             warnIgnored(loaded);
             Control control = conditionOptions.control(loaded);
+            float[] camera = view.camera(loaded, spec);
             // Each row repeats the same seeds, so rows differ only by their prompt.
             List<GenerateRequest> requests = rows.stream()
                     .map(prompt -> new GenerateRequest(prompt, budget.sampler, budget.steps, budget.cfg, seed, n, negative)).toList();
-            double warmUp = Generation.warmUp(loaded, requests.get(0), control).seconds();
-            List<Generation.Result> results = generateShowingProgress(loaded, requests, control);
+            double warmUp = Generation.warmUp(loaded, requests.get(0), control, camera).seconds();
+            List<Generation.Result> results = generateShowingProgress(loaded, requests, control, camera);
             Generation.Result first = results.get(0);
             int length = first.channels() * first.size() * first.size();
             float[] pixels = new float[rows.size() * n * length];
@@ -150,14 +154,15 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Runs the requests in order; progress, counted in network evaluations, shows only if they take a while. */
     private static List<Generation.Result> generateShowingProgress(DiffusionModel loaded, List<GenerateRequest> requests,
-            Control control) {
+            Control control, float[] camera) {
         int nfe = loaded.generator().nfe(requests.get(0).budget());
         List<Generation.Result> results = new ArrayList<>();
         try (Progress progress = Progress.afterQuiet("generate", PROGRESS_AFTER)) {
             progress.started(0, (long) requests.size() * nfe);
             for (GenerateRequest request : requests) {
                 long done = (long) results.size() * nfe;
-                results.add(Generation.generate(loaded, request, control, evaluations -> progress.step(done + evaluations)));
+                results.add(Generation.generate(loaded, request, control, camera,
+                        evaluations -> progress.step(done + evaluations)));
             }
         }
         return results;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             TrainFeaturesCommand.class,
             EvalCommand.class,
+            EvalViewsCommand.class,
             BenchCommand.class,
             InfoCommand.class,
             QuantizeCommand.class,
@@ -32,6 +33,8 @@ import picocli.CommandLine.Command;
             BatchCommand.class,
             FinetuneCommand.class,
             MergeCommand.class,
+            Generate3dCommand.class,
+            Eval3dCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -2,6 +2,7 @@ package dev.fewstep.cli;
 
 import dev.fewstep.data.DataStore;
 import dev.fewstep.data.ImageDataset;
+import dev.fewstep.threed.ShapesDataset;
 import dev.fewstep.train.TeacherTraining;
 import dev.fewstep.train.TrainConfig;
 import dev.fewstep.train.loop.Probe;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     private static final TrainConfig DEFAULTS = TrainConfig.DEFAULTS;
 
-    @Option(names = "--dataset", required = true, description = "fashion-mnist or emoji")
+    @Option(names = "--dataset", required = true, description = "fashion-mnist, emoji or shapes (view-conditioned)")
     String dataset;
 
     @Mixin
@@ -44,10 +45,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " multiple of 8 up to 512");
         }
         String name = DataStore.canonical(dataset);
-        ImageDataset data = DataStore.train(name, dataDir);
+        // The shapes teacher is view-conditioned: it sees each image's camera, never a held-out combination.
+        ShapesDataset shapes = name.equals("shapes") ? DataStore.shapes(dataDir).trainingOnly() : null;
+        ImageDataset data = shapes != null ? shapes.images() : DataStore.train(name, dataDir);
         TrainConfig config = new TrainConfig(name, steps, batch, DEFAULTS.learningRate(), DEFAULTS.warmupSteps(),
                 DEFAULTS.emaDecay(), DEFAULTS.promptDropout(), run.seed, run.checkpointEvery, channels);
-        try (TeacherTraining training = new TeacherTraining(config, data)) {
+        try (TeacherTraining training = new TeacherTraining(config, data, shapes == null ? null : shapes.cameraEmbeddings())) {
             System.out.printf("training %s on %s (%d images, %d prompts), %s%n", run.out, name, data.count(),
                     data.prompts().size(), training.networkConfig());
             TrainingLoop.Result result = run.run(new TrainingLoop(run.out, training), "train", "training", Probe.NONE);

@@ -24,17 +24,19 @@ final class TrainFeaturesCommand implements Callable<Integer> {
     /** Per kind: steps, batch, peak learning rate, warm-up steps. Fashion: 940 x 128 is two epochs. */
     private static final FeatureTrainConfig FASHION = new FeatureTrainConfig("fashion", 940, 128, 2e-3, 50, 1, 200);
     private static final FeatureTrainConfig EMOJI_CLIP = new FeatureTrainConfig("emoji-clip", 1200, 128, 1e-3, 100, 1, 200);
+    private static final FeatureTrainConfig SHAPES = new FeatureTrainConfig("shapes", 1500, 64, 2e-3, 50, 1, 100);
 
     /** Sample counts whose real-vs-real floors are printed after training. */
     private static final int[] REPORTED_FLOORS = {1000, 5000};
 
-    @Option(names = "--kind", required = true, description = "fashion (classifier) or emoji-clip (image-text encoder)")
+    @Option(names = "--kind", required = true, description = "fashion (classifier), emoji-clip (image-text encoder) or"
+            + " shapes (the shapes world's scene classifier)")
     String kind;
 
     @Mixin
     RunOptions run;
 
-    @Option(names = "--steps", description = "optimizer steps (default: 940 for fashion, 1200 for emoji-clip)")
+    @Option(names = "--steps", description = "optimizer steps (default: 940 for fashion, 1200 for emoji-clip, 1500 for shapes)")
     Integer steps;
 
     @Option(names = "--batch", description = "images per step (default: 128)")
@@ -66,7 +68,14 @@ final class TrainFeaturesCommand implements Callable<Integer> {
                         ClipTrainer.EMOJI_EMBEDDING_DIM, emoji, run.out);
                 what = String.format("image-text encoder on %d emoji images of %d names", emoji.count(), emoji.prompts().size());
             }
-            default -> throw new IllegalArgumentException("unknown --kind '" + kind + "' (choose fashion or emoji-clip)");
+            case "shapes" -> {
+                FeatureTrainConfig config = configure(SHAPES);
+                dev.fewstep.threed.ShapesDataset shapes = DataStore.shapes(dataDir);
+                trainer = new dev.fewstep.threed.SceneClassifierTrainer(config, shapes, run.out);
+                what = String.format("scene classifier on %d shapes renders of %d scenes", shapes.images().count(),
+                        shapes.scenes().size());
+            }
+            default -> throw new IllegalArgumentException("unknown --kind '" + kind + "' (choose fashion, emoji-clip or shapes)");
         }
         System.out.printf("training %s into %s%n", what, run.out);
         long start = System.nanoTime();
@@ -77,7 +86,7 @@ final class TrainFeaturesCommand implements Callable<Integer> {
         System.out.printf("done in %.1f s this run; wrote %s%n", (System.nanoTime() - start) / 1e9,
                 run.out.resolve(FeatureModel.WEIGHTS));
         new java.util.TreeMap<>(trained.extra()).forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
-        if (dataDir == null) {
+        if (dataDir == null && !kind.equalsIgnoreCase("shapes")) { // the shapes classifier measures prompts only
             describeReference();
         }
         return 0;

@@ -55,7 +55,8 @@ public final class EdmDenoiser implements Denoiser {
 
     @Override
     public NDArray denoise(NDArray x, NDArray sigma, Conditioning conditioning) {
-        return denoise(x, sigma, conditioning, network::apply);
+        return denoise(x, sigma, conditioning,
+                (input, cNoise, text, isNull) -> network.apply(input, cNoise, text, isNull, conditioning.camera()));
     }
 
     /** A raw network F(c_in x; c_noise, prompt) other than this denoiser's own, e.g. one with a ControlNet. */

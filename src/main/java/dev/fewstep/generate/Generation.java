@@ -37,9 +37,15 @@ public final class Generation {
     /** @param control the condition of a conditional model's images, or null */
     public static Result generate(DiffusionModel model, GenerateRequest request, Control control,
             IntConsumer onEvaluation) {
+        return generate(model, request, control, null, onEvaluation);
+    }
+
+    /** @param camera a view-conditioned model's camera for every image ({@code Camera.embedding()}), or null */
+    public static Result generate(DiffusionModel model, GenerateRequest request, Control control, float[] camera,
+            IntConsumer onEvaluation) {
         request.validated();
         return generate(model, Collections.nCopies(request.n(), request.prompt().strip()), request.seed(),
-                request.budget(), request.negative(), control, onEvaluation);
+                request.budget(), request.negative(), control, camera, onEvaluation);
     }
 
     /** One image per prompt; image i starts from the noise of seed {@code firstSeed + i}. */
@@ -63,19 +69,25 @@ public final class Generation {
      */
     public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
             String negative, Control control, IntConsumer onEvaluation) {
+        return generate(model, prompts, firstSeed, budget, negative, control, null, onEvaluation);
+    }
+
+    /** @param camera a view-conditioned model's camera for every image ({@code Camera.embedding()}), or null */
+    public static Result generate(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
+            String negative, Control control, float[] camera, IntConsumer onEvaluation) {
         // PyTorch records autograd graphs per thread and DJL switches recording off only in the thread that started
         // the engine: in server workers every evaluation would otherwise keep its activations for a backward pass.
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return sample(model, prompts, firstSeed, budget, negative, control, onEvaluation);
+            return sample(model, prompts, firstSeed, budget, negative, control, camera, onEvaluation);
         } finally {
             JniUtils.setGradMode(recording);
         }
     }
 
     private static Result sample(DiffusionModel model, List<String> prompts, long firstSeed, Budget budget,
-            String negative, Control control, IntConsumer onEvaluation) {
+            String negative, Control control, float[] camera, IntConsumer onEvaluation) {
         Denoiser denoiser = model.denoiser();
         int channels = denoiser.imageChannels();
         int size = denoiser.imageSize();
@@ -93,6 +105,9 @@ public final class Generation {
             }
             if (control != null) {
                 conditioning = conditioning.withControl(control.batch(manager, 0, batch));
+            }
+            if (camera != null) {
+                conditioning = conditioning.withCamera(manager.create(camera, new Shape(1, camera.length)).repeat(0, batch));
             }
             Sampler.Sample sample = model.generator(counting(denoiser, onEvaluation)).generate(noise, conditioning, budget);
             NDArray images = sample.images();
@@ -119,8 +134,13 @@ public final class Generation {
 
     /** The warm-up of a conditional model's request, with its condition. */
     public static Result warmUp(DiffusionModel model, GenerateRequest request, Control control) {
+        return warmUp(model, request, control, null);
+    }
+
+    /** The warm-up of a view-conditioned model's request, with its camera. */
+    public static Result warmUp(DiffusionModel model, GenerateRequest request, Control control, float[] camera) {
         return generate(model, Collections.nCopies(request.n(), "warm up"), request.seed(),
-                new Budget("euler", 1, request.cfg()), null, control, evaluation -> {});
+                new Budget("euler", 1, request.cfg()), null, control, camera, evaluation -> {});
     }
 
     /** Unit Gaussian noise, image i from {@code new Random(firstSeed + i)}: independent of batch size and engine. */
@@ -159,6 +179,9 @@ public final class Generation {
                     }
                     if (conditioning.control() != null) {
                         conditioning.control().tempAttach(scope);
+                    }
+                    if (conditioning.camera() != null) {
+                        conditioning.camera().tempAttach(scope);
                     }
                     out = denoiser.denoise(x, sigma, conditioning);
                     out.attach(caller);

@@ -20,7 +20,8 @@ import java.util.List;
  * The raw network F of the EDM denoiser: a U-Net over 32x32 images conditioned on the noise level and a
  * prompt. The prompt's sentence embedding enters twice: added to the noise-level embedding (adaptive group
  * norm in every residual block) and as context tokens for cross-attention. A learned null embedding stands
- * in for the prompt where it was dropped, which is what classifier-free guidance subtracts.
+ * in for the prompt where it was dropped, which is what classifier-free guidance subtracts. A view-conditioned network
+ * ({@code cameraDim} &gt; 0) also takes each sample's camera: see {@link CameraToken}.
  */
 public final class UNet extends Layer {
     private static final int FOURIER_DIM = 64;
@@ -32,6 +33,7 @@ public final class UNet extends Layer {
     private final Dense text2;
     private final Dense contextProjection;
     private final Parameter nullEmbedding;
+    private final CameraToken camera;
     private final Conv input;
     private final List<Stage> down = new ArrayList<>();
     private final ResBlock middle1;
@@ -62,6 +64,8 @@ public final class UNet extends Layer {
         contextProjection = addChildBlock(
                 "context", new Dense(config.textDim(), config.contextTokens() * config.contextDim(), 1.0));
         nullEmbedding = parameter("nullEmbedding", new Shape(1, config.textDim()), fanIn(1, 0.05));
+        camera = config.cameraDim() > 0
+                ? addChildBlock("camera", new CameraToken(config.cameraDim(), config.contextDim(), emb)) : null;
 
         int ch = config.baseChannels();
         input = addChildBlock("input", new Conv(config.imageChannels(), ch, 3, 1.0));
@@ -145,7 +149,13 @@ public final class UNet extends Layer {
      * @param isNull (B) 1 where the prompt is dropped (the null embedding is used), else 0
      */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return OpTimes.time(OpTimes.ELEMENTWISE, () -> decode(encode(x, cNoise, textEmbedding, isNull, null), null));
+        return apply(x, cNoise, textEmbedding, isNull, (NDArray) null);
+    }
+
+    /** @param cameras (B, cameraDim) for a view-conditioned network, null for one without a camera */
+    public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray cameras) {
+        return OpTimes.time(OpTimes.ELEMENTWISE,
+                () -> decode(encode(x, cNoise, textEmbedding, isNull, cameras, null), null));
     }
 
     /**
@@ -159,7 +169,7 @@ public final class UNet extends Layer {
      * own features enter the middle block unchanged, as in ControlNet's locked network.
      */
     public NDArray apply(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, Residuals residuals) {
-        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null);
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null, null);
         List<NDArray> shallowFirst = new ArrayList<>(encoded.skips());
         Collections.reverse(shallowFirst);
         if (residuals.skips().size() != shallowFirst.size()) {
@@ -180,7 +190,7 @@ public final class UNet extends Layer {
      */
     public Residuals encoderFeatures(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull,
             NDArray inputFeatures) {
-        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, inputFeatures);
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null, inputFeatures);
         List<NDArray> shallowFirst = new ArrayList<>(encoded.skips());
         Collections.reverse(shallowFirst);
         return new Residuals(shallowFirst, middle(encoded));
@@ -191,7 +201,7 @@ public final class UNet extends Layer {
 
     /** {@link #apply} and {@link #encoderLogits} sharing the encoder pass. */
     public OutputWithLogits applyWithLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null);
+        Encoded encoded = encode(x, cNoise, textEmbedding, isNull, null, null);
         NDArray logits = logits(encoded);
         return new OutputWithLogits(decode(encoded, null), logits);
     }
@@ -204,19 +214,26 @@ public final class UNet extends Layer {
      * @return (B, 1, r, r) logits, r the lowest resolution (8 for 32x32 images with three levels)
      */
     public NDArray encoderLogits(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull) {
-        return logits(encode(x, cNoise, textEmbedding, isNull, null));
+        return logits(encode(x, cNoise, textEmbedding, isNull, null, null));
     }
 
     /** What the encoder hands to the decoder: features, skip connections, and the two conditioning signals. */
     private record Encoded(NDArray features, Deque<NDArray> skips, NDArray embedding, NDArray context) {}
 
-    /** @param inputFeatures added to the input convolution's output, or null */
-    private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray inputFeatures) {
+    /** {@code cameras}: (B, cameraDim) or null ({@link CameraToken}); {@code inputFeatures}: added to the input
+     * convolution's output, or null. */
+    private Encoded encode(NDArray x, NDArray cNoise, NDArray textEmbedding, NDArray isNull, NDArray cameras,
+            NDArray inputFeatures) {
         NDArray mask = isNull.reshape(-1, 1);
         NDArray text = textEmbedding.mul(mask.neg().add(1)).add(mask.mul(nullEmbedding.getArray()));
         NDArray emb = noise2.apply(silu(noise1.apply(fourierFeatures(cNoise))))
                 .add(text2.apply(silu(text1.apply(text))));
         NDArray context = contextProjection.apply(text).reshape(-1, config.contextTokens(), config.contextDim());
+        CameraToken.Embedded view = CameraToken.embed(camera, cameras, x.getShape().get(0));
+        if (view != null) {
+            emb = emb.add(view.embedding());
+            context = NDArrays.concat(new NDList(context, view.token()), 1);
+        }
 
         NDArray h = input.apply(x);
         if (inputFeatures != null) {

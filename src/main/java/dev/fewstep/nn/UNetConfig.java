@@ -1,5 +1,6 @@
 package dev.fewstep.nn;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Arrays;
  * @param textDim size of the prompt embedding (384 for all-MiniLM-L6-v2)
  * @param contextTokens tokens the prompt embedding is projected to for cross-attention
  * @param contextDim size of each context token
+ * @param cameraDim size of a per-sample camera ({@code Camera.embedding()}: 4), which a small MLP turns into one more
+ *     context token; 0 for a network without a camera (then absent from the stored JSON, so files are unchanged)
  */
 public record UNetConfig(
         int imageChannels,
@@ -26,7 +29,21 @@ public record UNetConfig(
         int heads,
         int textDim,
         int contextTokens,
-        int contextDim) {
+        int contextDim,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int cameraDim) {
+
+    /** A network without a camera. */
+    public UNetConfig(int imageChannels, int imageSize, int baseChannels, int[] channelMultipliers, int resBlocksPerLevel,
+            int[] attentionResolutions, int heads, int textDim, int contextTokens, int contextDim) {
+        this(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel, attentionResolutions, heads,
+                textDim, contextTokens, contextDim, 0);
+    }
+
+    /** The same network with a camera of {@code dim} values (0 for none). */
+    public UNetConfig withCamera(int dim) {
+        return new UNetConfig(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel,
+                attentionResolutions, heads, textDim, contextTokens, contextDim, dim);
+    }
 
     /**
      * Refuses shapes no model of this toolkit has, before any memory is allocated for them: a file asking for
@@ -52,6 +69,7 @@ public record UNetConfig(
         if (textDim < 1 || textDim > 4096) errors.add("textDim " + textDim + " (1 to 4096)");
         if (contextTokens < 1 || contextTokens > 64) errors.add("contextTokens " + contextTokens + " (1 to 64)");
         if (contextDim < 1 || contextDim > 1024) errors.add("contextDim " + contextDim + " (1 to 1024)");
+        if (cameraDim < 0 || cameraDim > 64) errors.add("cameraDim " + cameraDim + " (0 to 64)");
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("a network config out of range: " + String.join(", ", errors));
         }
@@ -88,7 +106,8 @@ public record UNetConfig(
                 && heads == c.heads
                 && textDim == c.textDim
                 && contextTokens == c.contextTokens
-                && contextDim == c.contextDim;
+                && contextDim == c.contextDim
+                && cameraDim == c.cameraDim;
     }
 
     @Override
@@ -101,6 +120,6 @@ public record UNetConfig(
         return "UNetConfig[channels=" + imageChannels + ", size=" + imageSize + ", base=" + baseChannels
                 + ", mult=" + Arrays.toString(channelMultipliers) + ", blocks=" + resBlocksPerLevel
                 + ", attention=" + Arrays.toString(attentionResolutions) + ", heads=" + heads
-                + ", context=" + contextTokens + "x" + contextDim + "]";
+                + ", context=" + contextTokens + "x" + contextDim + (cameraDim > 0 ? ", camera=" + cameraDim : "") + "]";
     }
 }

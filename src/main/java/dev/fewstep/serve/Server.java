@@ -52,6 +52,7 @@ public final class Server implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final long startedNanos = System.nanoTime();
     private Javalin app;
+    private Generate3dEndpoint threeD;
     private int port = -1;
 
     public Server(ServerSettings settings) {
@@ -85,6 +86,7 @@ public final class Server implements AutoCloseable {
         }
         GenerateEndpoints generate = new GenerateEndpoints(registry, queue, json);
         OpenAiApi openAi = new OpenAiApi(registry, generate);
+        threeD = new Generate3dEndpoint(settings.modelsRoot(), json);
         app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -123,6 +125,7 @@ public final class Server implements AutoCloseable {
         app.post("/v1/generate", generate::generate);
         app.post("/v1/generate/stream", generate::stream);
         app.post(OpenAiApi.IMAGES_PATH, openAi::images);
+        app.post(Generate3dEndpoint.PATH, threeD::generate);
         mapErrors(app);
         try {
             app.start();
@@ -171,6 +174,9 @@ public final class Server implements AutoCloseable {
         awaitWarmUp();
         if (queue.isTerminated()) {
             registry.close();
+            if (threeD != null) {
+                threeD.close();
+            }
         } else {
             // A worker is still inside a model; freeing its native memory now could crash the JVM.
             LOG.warn("leaving models loaded: a generation did not stop in time");

@@ -16,6 +16,8 @@ public record Camera(double azimuthDegrees, double elevationDegrees) {
     /** The range of elevations the dataset draws from. */
     public static final double MIN_ELEVATION = -10;
     public static final double MAX_ELEVATION = 40;
+    /** The length of {@link #embedding()}, a view-conditioned network's {@code cameraDim}. */
+    public static final int EMBEDDING_SIZE = 4;
 
     public Camera {
         if (!Double.isFinite(azimuthDegrees) || !(Math.abs(elevationDegrees) < 89)) {

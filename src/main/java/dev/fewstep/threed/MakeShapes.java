@@ -25,6 +25,27 @@ public final class MakeShapes {
 
     /** @return the captions of the scenes written */
     public static List<String> make(Path dir, int scenes, int views, long seed, SceneSampler.Split split) throws IOException {
+        Rendered rendered = render(scenes, views, seed, split);
+        ShapesDataset.write(dir, SIZE, rendered.rgb(), rendered.cameras(), rendered.captions(), views,
+                split == SceneSampler.Split.TRAIN ? "train" : "held-out", seed);
+        ImageIO.write(preview(rendered.rgb(), scenes, views), "png", dir.resolve(PREVIEW).toFile());
+        return rendered.captions();
+    }
+
+    /** Renders as {@code views} RGB bytes (N, 3, 32, 32) per scene, the scenes' captions and every image's camera. */
+    public record Rendered(byte[] rgb, List<Camera> cameras, List<String> captions) {
+        /** Image i in [−1, 1], as datasets hold it. */
+        public float[] signed() {
+            float[] out = new float[rgb.length];
+            for (int k = 0; k < rgb.length; k++) {
+                out[k] = (rgb[k] & 0xff) / 127.5f - 1f;
+            }
+            return out;
+        }
+    }
+
+    /** What {@link #make} writes, in memory: the same seed gives the same scenes, cameras and pixels. */
+    public static Rendered render(int scenes, int views, long seed, SceneSampler.Split split) {
         if (scenes < 1 || views < 1 || (long) scenes * views > MAX_IMAGES) {
             throw new IllegalArgumentException("--scenes and --views must be at least 1, with at most " + MAX_IMAGES
                     + " images in all (one file, held in memory while it is written)");
@@ -49,9 +70,7 @@ public final class MakeShapes {
                 }
             }
         }
-        ShapesDataset.write(dir, SIZE, rgb, cameras, captions, views, split == SceneSampler.Split.TRAIN ? "train" : "held-out", seed);
-        ImageIO.write(preview(rgb, scenes, views), "png", dir.resolve(PREVIEW).toFile());
-        return captions;
+        return new Rendered(rgb, cameras, captions);
     }
 
     /** Up to 8 scenes (rows) by up to 8 of their views (columns). */

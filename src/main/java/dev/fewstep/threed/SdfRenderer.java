@@ -12,7 +12,7 @@ public final class SdfRenderer {
     private static final int MAX_STEPS = 128;
     private static final double HIT = 1e-4;
     /** Every scene lies inside this sphere around the origin. */
-    static final double BOUND = 1.8;
+    public static final double BOUND = 1.8;
 
     private final int size;
     private final int samplesPerSide;

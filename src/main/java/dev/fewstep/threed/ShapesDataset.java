@@ -43,6 +43,34 @@ public record ShapesDataset(ImageDataset images, List<Camera> cameras, List<Stri
         return Captions.parse(scenes.get(i / views));
     }
 
+    /** Every image's camera as (sin a, cos a, sin e, cos e), image i at [4 i, 4 i + 4). */
+    public float[] cameraEmbeddings() {
+        float[] out = new float[cameras.size() * Camera.EMBEDDING_SIZE];
+        for (int i = 0; i < cameras.size(); i++) {
+            System.arraycopy(cameraEmbedding(i), 0, out, i * Camera.EMBEDDING_SIZE, Camera.EMBEDDING_SIZE);
+        }
+        return out;
+    }
+
+    /**
+     * This dataset when no scene of it is a held-out combination ({@link HeldOut}), which a teacher must never see.
+     *
+     * @throws DatasetException naming the split or the first held-out scene
+     */
+    public ShapesDataset trainingOnly() {
+        if (!split.equals("train")) {
+            throw new DatasetException("this shapes file is the " + split + " split, kept for evaluation; train on one"
+                    + " made with --split train");
+        }
+        for (String caption : scenes) {
+            if (HeldOut.contains(Captions.parse(caption))) {
+                throw new DatasetException("this shapes file holds \"" + caption + "\", a held-out combination;"
+                        + " train on a file made by data make shapes --split train");
+            }
+        }
+        return this;
+    }
+
     /** Writes the file atomically; pixels are RGB bytes, (N, 3, size, size). */
     public static void write(Path dir, int size, byte[] rgb, List<Camera> cameras, List<String> scenes, int views,
             String split, long seed) throws IOException {

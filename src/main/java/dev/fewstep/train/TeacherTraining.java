@@ -18,6 +18,7 @@ import dev.fewstep.train.loop.Slot;
 import dev.fewstep.train.loop.Snapshot;
 import dev.fewstep.train.loop.TrainingMethod;
 import dev.fewstep.data.Emoji;
+import dev.fewstep.threed.Camera;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,24 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
     private final EdmDenoiser denoiser;
     private final EdmLoss loss = EdmLoss.paperDefaults();
     private final Batches batches;
+    /** Every image's camera ({@code Camera.embedding()}, 4 values each) for a view-conditioned teacher, or null. */
+    private final float[] cameras;
 
     public TeacherTraining(TrainConfig config, ImageDataset data) {
+        this(config, data, null);
+    }
+
+    /**
+     * A teacher that also sees each image's camera (the shapes data): a view-conditioned U-Net (cameraDim 4).
+     *
+     * @param cameras 4 values per image of {@code data}, or null for a teacher without a camera
+     */
+    public TeacherTraining(TrainConfig config, ImageDataset data, float[] cameras) {
+        if (cameras != null && cameras.length != data.count() * Camera.EMBEDDING_SIZE) {
+            throw new IllegalArgumentException(cameras.length / Camera.EMBEDDING_SIZE + " cameras for " + data.count()
+                    + " images");
+        }
+        this.cameras = cameras;
         this.config = config;
         this.data = data;
         this.batches = new Batches(List.of(), data);
@@ -67,7 +84,7 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
         UNetConfig small = UNetConfig.small(data.channels());
         return new UNetConfig(small.imageChannels(), small.imageSize(), config.baseChannels(), small.channelMultipliers(),
                 small.resBlocksPerLevel(), small.attentionResolutions(), small.heads(), small.textDim(),
-                small.contextTokens(), small.contextDim());
+                small.contextTokens(), small.contextDim(), cameras == null ? 0 : Camera.EMBEDDING_SIZE);
     }
 
     @Override
@@ -110,12 +127,30 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
     @Override
     public Map<String, Double> iterate(Iteration iteration) {
         try (NDManager scope = manager.newSubManager()) {
-            Batches.Labelled batch = batches.labelled(scope, iteration.random(), config.batch(), config.promptDropout());
+            Batches.Labelled batch = cameras == null
+                    ? batches.labelled(scope, iteration.random(), config.batch(), config.promptDropout())
+                    : withCameras(scope, iteration.random());
             Objective value = iteration.update(adam, config.learningRate(iteration.index()), MAX_GRADIENT_NORM,
                     () -> Objective.of(loss.loss(denoiser, batch.images(), batch.conditioning())));
             ema.update(iteration.index());
             return Map.of("loss", iteration.reported(value));
         }
+    }
+
+    /**
+     * Training images with their prompts (each dropped with the prompt dropout) and their cameras, which are never
+     * dropped: guidance is over the text, the view is always known.
+     */
+    private Batches.Labelled withCameras(NDManager scope, java.util.Random random) {
+        int[] indices = batches.imageIndices(random, config.batch());
+        float[] views = new float[indices.length * Camera.EMBEDDING_SIZE];
+        for (int b = 0; b < indices.length; b++) {
+            System.arraycopy(cameras, indices[b] * Camera.EMBEDDING_SIZE, views, b * Camera.EMBEDDING_SIZE,
+                    Camera.EMBEDDING_SIZE);
+        }
+        return new Batches.Labelled(batches.images(scope, indices),
+                batches.ownPrompts(scope, indices, random, config.promptDropout())
+                        .withCamera(scope.create(views, new ai.djl.ndarray.types.Shape(indices.length, Camera.EMBEDDING_SIZE))));
     }
 
     @Override

@@ -25,7 +25,8 @@ public record FeatureInfo(
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public FeatureInfo {
-        if (!kind.equals(ImageClassifier.KIND) && !kind.equals(ImageTextEncoder.KIND)) {
+        if (!kind.equals(ImageClassifier.KIND) && !kind.equals(ImageTextEncoder.KIND)
+                && !kind.equals(dev.fewstep.threed.SceneClassifier.KIND)) {
             throw new IllegalArgumentException("unknown feature network kind '" + kind + "'");
         }
         prompts = List.copyOf(prompts);
@@ -40,6 +41,9 @@ public record FeatureInfo(
 
     /** Builds an untrained network of this shape. */
     public FeatureNetwork newNetwork() {
+        if (kind.equals(dev.fewstep.threed.SceneClassifier.KIND)) {
+            return new dev.fewstep.threed.SceneClassifier(config);
+        }
         return kind.equals(ImageClassifier.KIND)
                 ? new ImageClassifier(config, prompts)
                 : new ImageTextEncoder(config, embeddingDim);
