@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Train diffusion models, distil them into few-step generators, and serve them.",
         subcommands = {
             TrainCommand.class,
+            TrainAutoencoderCommand.class,
             TrainAdapterCommand.class,
             GenerateCommand.class,
             ModelsCommand.class,
