@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             TrainCommand.class,
             TrainAutoencoderCommand.class,
+            StepCostCommand.class,
             TrainAdapterCommand.class,
             GenerateCommand.class,
             ModelsCommand.class,

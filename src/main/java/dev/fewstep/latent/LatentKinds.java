@@ -37,7 +37,9 @@ public final class LatentKinds implements ModelKind.Source {
     /** The entries a latent model's info adds to its teacher's. */
     static Map<String, String> extra(String autoencoder, String sha256, AutoencoderConfig config, LatentScale scale) {
         return Map.of(AUTOENCODER, autoencoder, AUTOENCODER_SHA256, sha256, AUTOENCODER_CONFIG, Json.write(config),
-                SCALE, Double.toString(scale.scale()), LATENTS, "posterior means");
+                SCALE, Double.toString(scale.scale()), LATENTS, "posterior means",
+                ModelInfo.IMAGE_SIZE, Integer.toString(config.imageSize()),
+                ModelInfo.IMAGE_CHANNELS, Integer.toString(config.imageChannels()));
     }
 
     public static AutoencoderConfig autoencoderConfig(ModelInfo info) {

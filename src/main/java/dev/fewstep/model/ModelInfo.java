@@ -26,11 +26,27 @@ public record ModelInfo(
         Map<String, String> extra) {
     public static final String TEACHER = "teacher";
     public static final String SID = "sid";
+    /** Extra entries naming the generated images' shape when it is not the network's. */
+    public static final String IMAGE_SIZE = "image_size";
+    public static final String IMAGE_CHANNELS = "image_channels";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The kind's entry in the registry: its role and how its generator is built. */
     public ModelKind modelKind() {
         return ModelKinds.of(kind);
+    }
+
+    /**
+     * Side of the images the model's generator returns: its network's, unless the info names another
+     * ({@value #IMAGE_SIZE}: a latent model's network works on latents and its generator decodes them).
+     */
+    public int imageSize() {
+        return extra.containsKey(IMAGE_SIZE) ? Integer.parseInt(extra.get(IMAGE_SIZE)) : config.imageSize();
+    }
+
+    /** Channels of the images the model's generator returns, as {@link #imageSize()}. */
+    public int imageChannels() {
+        return extra.containsKey(IMAGE_CHANNELS) ? Integer.parseInt(extra.get(IMAGE_CHANNELS)) : config.imageChannels();
     }
 
     public ModelInfo withStep(long newStep) {

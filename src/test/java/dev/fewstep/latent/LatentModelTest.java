@@ -54,6 +54,8 @@ class LatentModelTest {
             assertThat(model.info().kind()).isEqualTo(LatentKinds.LATENT);
             assertThat(model.info().config().imageSize()).as("the U-Net's side: the latent's").isEqualTo(16);
             assertThat(model.info().config().imageChannels()).isEqualTo(4);
+            assertThat(model.info().imageSize()).as("the generated images' side").isEqualTo(32);
+            assertThat(model.info().imageChannels()).isEqualTo(3);
             Generation.Result result = Generation.generate(model, List.of("stripes", "dark square"), 3,
                     new Budget("euler", 2, 2.0), step -> {});
             assertThat(result.size()).isEqualTo(images.size());
