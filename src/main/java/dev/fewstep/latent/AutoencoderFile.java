@@ -83,6 +83,20 @@ public final class AutoencoderFile {
         return names;
     }
 
+    /** What {@code fewstep models} says about an autoencoder folder (its metadata only), or why it is unusable. */
+    public static String describe(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            Info info = Info.fromMetadata(SafeTensors.readStored(file).metadata(), file.toString());
+            StringBuilder out = new StringBuilder(String.format("  kind: autoencoder, dataset: %s, step: %d%n  network: %s%n",
+                    info.dataset(), info.step(), info.config()));
+            info.extra().forEach((key, value) -> out.append(String.format("  %s: %s%n", key, value)));
+            return out.toString();
+        } catch (RuntimeException e) {
+            return String.format("  UNUSABLE autoencoder: %s%n", e.getMessage());
+        }
+    }
+
     /** A loaded autoencoder with its info; close it to free its weights. */
     public record Loaded(Autoencoder autoencoder, Info info, NDManager manager) implements AutoCloseable {
         @Override

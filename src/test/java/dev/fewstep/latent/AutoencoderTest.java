@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fewstep.data.ImageDataset;
+import dev.fewstep.io.SafeTensors;
 import dev.fewstep.train.loop.LoopListener;
+import dev.fewstep.train.loop.Probe;
 import dev.fewstep.train.loop.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,6 +87,35 @@ class AutoencoderTest {
                     .isGreaterThan(before + 8);
             assertThat(loaded.info().extra().get("held_out_psnr")).isEqualTo(String.format("%.2f", after));
             assertThat(loaded.info().step()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void aResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+        ImageDataset data = TinyLatent.data(16, 2);
+        AutoencoderTrainConfig four = new AutoencoderTrainConfig("synthetic", AutoencoderConfig.tiny(32, 4),
+                AutoencoderLoss.DEFAULTS, 4, 4, 1e-3, 2, 0.9, 5, 2);
+        AutoencoderTrainConfig two = new AutoencoderTrainConfig("synthetic", four.network(), four.loss(), 2, 4, 1e-3, 2,
+                0.9, 5, 2);
+        try (AutoencoderTraining training = new AutoencoderTraining(four, data)) {
+            new TrainingLoop(dir.resolve("straight"), training).run(TrainingLoop.Start.FRESH, LoopListener.NONE, Probe.NONE);
+        }
+        try (AutoencoderTraining training = new AutoencoderTraining(two, data)) {
+            new TrainingLoop(dir.resolve("resumed"), training).run(TrainingLoop.Start.FRESH, LoopListener.NONE, Probe.NONE);
+        }
+        try (AutoencoderTraining training = new AutoencoderTraining(four, data)) {
+            new TrainingLoop(dir.resolve("resumed"), training).run(TrainingLoop.Start.RESUME, LoopListener.NONE, Probe.NONE);
+        }
+        var straight = SafeTensors.read(dir.resolve("straight").resolve(AutoencoderFile.FILE)).tensors();
+        var resumed = SafeTensors.read(dir.resolve("resumed").resolve(AutoencoderFile.FILE)).tensors();
+        assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+        straight.forEach((name, tensor) -> assertThat(resumed.get(name).data()).as(name).isEqualTo(tensor.data()));
+        AutoencoderTrainConfig otherLoss = new AutoencoderTrainConfig("synthetic", four.network(),
+                new AutoencoderLoss(0.5, 1e-5), 6, 4, 1e-3, 2, 0.9, 5, 2);
+        try (AutoencoderTraining training = new AutoencoderTraining(otherLoss, data)) {
+            assertThatThrownBy(() -> new TrainingLoop(dir.resolve("resumed"), training)
+                    .run(TrainingLoop.Start.RESUME, LoopListener.NONE, Probe.NONE))
+                    .isInstanceOf(dev.fewstep.io.CheckpointException.class).hasMessageContaining("loss.edgeWeight 1.0 -> 0.5");
         }
     }
 }
