@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         description = "Train diffusion models, distil them into few-step generators, and serve them.",
         subcommands = {
             TrainCommand.class,
+            TrainAutoencoderCommand.class,
+            StepCostCommand.class,
             TrainAdapterCommand.class,
             GenerateCommand.class,
             ModelsCommand.class,

@@ -38,6 +38,10 @@ final class ModelsCommand implements Callable<Integer> {
                 System.out.printf("%s%n  UNUSABLE LoRA: %s%n", name, e.getMessage());
             }
         }
+        for (String name : dev.fewstep.latent.AutoencoderFile.names()) {
+            System.out.print(name + System.lineSeparator()
+                    + dev.fewstep.latent.AutoencoderFile.describe(ModelStore.root().resolve(name)));
+        }
         return 0;
     }
 }

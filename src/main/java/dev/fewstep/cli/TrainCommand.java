@@ -38,6 +38,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "read the dataset from this folder instead of the installed one")
     Path dataDir;
 
+    @Option(names = "--size", description = "image side: 32, or 64 for emoji (default: ${DEFAULT-VALUE})")
+    int size = 32;
+
+    @Option(names = "--autoencoder", description = "latent diffusion: train on the latents of this autoencoder"
+            + " (a name under models/ or a folder; see train-autoencoder)")
+    String autoencoder;
+
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || batch < 1 || run.checkpointEvery < 1 || channels < 8 || channels % 8 != 0 || channels > 512) {
@@ -47,9 +54,12 @@ final class TrainCommand implements Callable<Integer> {
         String name = DataStore.canonical(dataset);
         // The shapes teacher is view-conditioned: it sees each image's camera, never a held-out combination.
         ShapesDataset shapes = name.equals("shapes") ? DataStore.shapes(dataDir).trainingOnly() : null;
-        ImageDataset data = shapes != null ? shapes.images() : DataStore.train(name, dataDir);
+        ImageDataset data = shapes != null ? shapes.images() : DataStore.train(name, dataDir, size);
         TrainConfig config = new TrainConfig(name, steps, batch, DEFAULTS.learningRate(), DEFAULTS.warmupSteps(),
                 DEFAULTS.emaDecay(), DEFAULTS.promptDropout(), run.seed, run.checkpointEvery, channels);
+        if (autoencoder != null) {
+            return LatentTrain.run(config, data, autoencoder, run);
+        }
         try (TeacherTraining training = new TeacherTraining(config, data, shapes == null ? null : shapes.cameraEmbeddings())) {
             System.out.printf("training %s on %s (%d images, %d prompts), %s%n", run.out, name, data.count(),
                     data.prompts().size(), training.networkConfig());

@@ -31,6 +31,23 @@ public final class DataStore {
         };
     }
 
+    /**
+     * The training split at side {@code size}: emoji load at 32 or 64 ({@link Emoji#SIZES}); the others only at their
+     * own size.
+     */
+    public static ImageDataset train(String dataset, Path dataDir, int size) {
+        String name = canonical(dataset);
+        if (name.equals("emoji")) {
+            return Emoji.load(dataDir == null ? root().resolve("emoji") : dataDir, null, size);
+        }
+        ImageDataset data = train(name, dataDir);
+        if (data.size() != size) {
+            throw new IllegalArgumentException("the " + name + " dataset has " + data.size() + "x" + data.size()
+                    + " images only, not " + size + "x" + size);
+        }
+        return data;
+    }
+
     /** The shapes dataset with its cameras and scenes; {@code dataDir} defaults to $FEWSTEP_DATA/shapes. */
     public static dev.fewstep.threed.ShapesDataset shapes(Path dataDir) {
         return dev.fewstep.threed.ShapesDataset.load(dataDir == null ? root().resolve("shapes") : dataDir);

@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
 /**
  * Emoji images with their names from the npm packages {@code emoji-datasource-twitter} and
  * {@code emoji-datasource-google} (a folder holding {@code emoji.json} and {@code img/SET/64/*.png}).
- * Each 64x64 RGBA image is composited on white and box-filtered to 32x32 RGB in [-1, 1]; the prompt is the
+ * Each 64x64 RGBA image is composited on white and box-filtered to 32x32 (or kept at 64x64) RGB in [-1, 1]; the prompt is the
  * lower-cased name, e.g. "red apple". Both sets share the vocabulary, so a name has one image per set.
  */
 public final class Emoji {
@@ -38,6 +38,8 @@ public final class Emoji {
     public static final String ATTRIBUTION_FILE = "ATTRIBUTION.md";
     private static final int SOURCE_SIZE = 64;
     private static final int SIZE = 32;
+    /** The sides a dataset can be loaded at: the box-filtered default and the sources' own. */
+    public static final List<Integer> SIZES = List.of(SIZE, SOURCE_SIZE);
 
     private Emoji() {}
 
@@ -66,6 +68,14 @@ public final class Emoji {
      * both shares its prompts with either set.
      */
     public static ImageDataset load(Path root, String onlySet) {
+        return load(root, onlySet, SIZE);
+    }
+
+    /** The images at {@code size} (32: box-filtered, 64: the sources' pixels composited on white). */
+    public static ImageDataset load(Path root, String onlySet, int size) {
+        if (!SIZES.contains(size)) {
+            throw new DatasetException("emoji come at sizes " + SIZES + ", not " + size);
+        }
         if (onlySet != null && !SETS.contains(onlySet)) {
             throw new DatasetException("unknown emoji set '" + onlySet + "' (choose one of: " + String.join(", ", SETS) + ")");
         }
@@ -78,7 +88,7 @@ public final class Emoji {
         List<float[]> images = new ArrayList<>();
         List<String> imageSets = new ArrayList<>();
         for (Path dir : dirs) {
-            readPackage(dir, names, images, imageSets);
+            readPackage(dir, names, images, imageSets, size);
         }
         names.forEach(n -> vocabulary.putIfAbsent(n, 0));
         if (onlySet != null) {
@@ -96,17 +106,18 @@ public final class Emoji {
         for (int i = 0; i < prompts.size(); i++) {
             vocabulary.put(prompts.get(i), i);
         }
-        int length = 3 * SIZE * SIZE;
+        int length = 3 * size * size;
         float[] pixels = new float[images.size() * length];
         int[] promptIndex = new int[images.size()];
         for (int i = 0; i < images.size(); i++) {
             System.arraycopy(images.get(i), 0, pixels, i * length, length);
             promptIndex[i] = vocabulary.get(names.get(i));
         }
-        return new ImageDataset("emoji", 3, SIZE, pixels, promptIndex, List.copyOf(prompts));
+        return new ImageDataset("emoji", 3, size, pixels, promptIndex, List.copyOf(prompts));
     }
 
-    private static void readPackage(Path dir, List<String> names, List<float[]> images, List<String> imageSets) {
+    private static void readPackage(Path dir, List<String> names, List<float[]> images, List<String> imageSets,
+            int size) {
         JsonNode entries;
         try {
             entries = new ObjectMapper().readTree(dir.resolve("emoji.json").toFile());
@@ -131,7 +142,7 @@ public final class Emoji {
                     continue;
                 }
                 names.add(entry.path("name").asText().toLowerCase(Locale.ROOT));
-                images.add(decode(png));
+                images.add(decode(png, size));
                 imageSets.add(setName);
             }
         }
@@ -139,6 +150,11 @@ public final class Emoji {
 
     /** Reads a PNG, composites it on white and box-filters it to 32x32, channels first, in [-1, 1]. */
     public static float[] decode(Path png) {
+        return decode(png, SIZE);
+    }
+
+    /** Reads a PNG, composites it on white and box-filters it to {@code size}, channels first, in [-1, 1]. */
+    public static float[] decode(Path png, int size) {
         BufferedImage image;
         try {
             image = ImageIO.read(png.toFile());
@@ -148,7 +164,7 @@ public final class Emoji {
         if (image == null) {
             throw new DatasetException("not an image: " + png + "; " + INSTALL_HINT);
         }
-        return toChannelsFirst(image, SIZE);
+        return toChannelsFirst(image, size);
     }
 
     /** Composites on white and averages each (w/size x h/size) block. */

@@ -117,7 +117,9 @@ public final class Generation {
                         + model.generator().describe(budget) + "; its weights may be broken, or try another sampler or cfg");
             }
             float[] pixels = images.clip(-1, 1).toFloatArray();
-            return new Result(pixels, batch, channels, size, sample.nfe(), (System.nanoTime() - start) / 1e9);
+            // The images' own shape: a latent model samples (C, h, w) latents and returns decoded pixels.
+            return new Result(pixels, batch, (int) images.getShape().get(1), (int) images.getShape().get(2),
+                    sample.nfe(), (System.nanoTime() - start) / 1e9);
         }
     }
 

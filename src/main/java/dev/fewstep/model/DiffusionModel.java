@@ -49,6 +49,9 @@ public final class DiffusionModel implements AutoCloseable {
         SafeTensors.Contents contents = SafeTensors.read(file);
         ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString());
         info.modelKind(); // an unknown kind is refused before any native memory is allocated
+        if (info.config() == null) {
+            throw new dev.fewstep.io.CheckpointException(file + " names no network config");
+        }
         NDManager manager = NDManager.newBaseManager();
         try {
             UNet network = UNet.create(info.config(), manager);
@@ -115,7 +118,7 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** The model's generator around {@code around}, a wrapper of {@link #denoiser()} (e.g. one that counts calls). */
     public Generator generator(Denoiser around) {
-        return kind.generator(info, around);
+        return kind.generator(info, around, denoiser);
     }
 
     public NDManager manager() {

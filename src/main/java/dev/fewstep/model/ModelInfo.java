@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param kind "teacher" (a denoiser, sampled with a sampler) or a distilled kind such as "sid" ({@link ModelKinds})
  * @param dataset the data it was trained on, or its teacher's data
- * @param config the network's shape
+ * @param config the network's shape (null only in the training state of a method without a U-Net)
  * @param step training steps or distillation iterations done
  * @param prompts the vocabulary of its data (class or emoji names)
  * @param sigmas for a distilled student, the noise levels it evaluates its network at, in order (one for a one-step
@@ -26,11 +26,27 @@ public record ModelInfo(
         Map<String, String> extra) {
     public static final String TEACHER = "teacher";
     public static final String SID = "sid";
+    /** Extra entries naming the generated images' shape when it is not the network's. */
+    public static final String IMAGE_SIZE = "image_size";
+    public static final String IMAGE_CHANNELS = "image_channels";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The kind's entry in the registry: its role and how its generator is built. */
     public ModelKind modelKind() {
         return ModelKinds.of(kind);
+    }
+
+    /**
+     * Side of the images the model's generator returns: its network's, unless the info names another
+     * ({@value #IMAGE_SIZE}: a latent model's network works on latents and its generator decodes them).
+     */
+    public int imageSize() {
+        return extra.containsKey(IMAGE_SIZE) ? Integer.parseInt(extra.get(IMAGE_SIZE)) : config.imageSize();
+    }
+
+    /** Channels of the images the model's generator returns, as {@link #imageSize()}. */
+    public int imageChannels() {
+        return extra.containsKey(IMAGE_CHANNELS) ? Integer.parseInt(extra.get(IMAGE_CHANNELS)) : config.imageChannels();
     }
 
     public ModelInfo withStep(long newStep) {
@@ -68,7 +84,7 @@ public record ModelInfo(
             return new ModelInfo(
                     m.get("kind"),
                     m.get("dataset"),
-                    JSON.readValue(m.get("config"), UNetConfig.class).validated(),
+                    config(m),
                     Long.parseLong(m.get("step")),
                     JSON.readValue(m.get("prompts"), new TypeReference<List<String>>() {}),
                     sigmas(m),
@@ -76,6 +92,14 @@ public record ModelInfo(
         } catch (JsonProcessingException | RuntimeException e) {
             throw new CheckpointException(source + " has corrupt fewstep metadata: " + e.getMessage(), e);
         }
+    }
+
+    /** The network's shape; null ("config": "null") in the training state of a method without a U-Net (an autoencoder). */
+    private static UNetConfig config(Map<String, String> m) throws JsonProcessingException {
+        if ("null".equals(m.get("config"))) {
+            return null;
+        }
+        return JSON.readValue(m.get("config"), UNetConfig.class).validated();
     }
 
     /** Files written before multi-step students name one level, {@code sigma_init}, which is 0 for a teacher. */

@@ -18,14 +18,29 @@ import java.util.function.Function;
  * @param denoiser the network's preconditioning, e.g. EDM's or a consistency model's boundary scalings, and any
  *     further blocks the file holds (a ControlNet adapter)
  */
-public record ModelKind(String name, String role, DenoiserFactory denoiser,
-        BiFunction<ModelInfo, Denoiser, Generator> generator) {
+public record ModelKind(String name, String role, DenoiserFactory denoiser, GeneratorFactory generator) {
     public static final String TEACHER = "teacher";
     public static final String STUDENT = "student";
 
     public ModelKind(String name, String role, Function<UNet, Denoiser> denoiser,
             BiFunction<ModelInfo, Denoiser, Generator> generator) {
         this(name, role, (network, info, weights, manager) -> denoiser.apply(network), generator);
+    }
+
+    public ModelKind(String name, String role, DenoiserFactory denoiser,
+            BiFunction<ModelInfo, Denoiser, Generator> generator) {
+        this(name, role, denoiser, (info, around, own) -> generator.apply(info, around));
+    }
+
+    /** Builds a kind's generator. */
+    @FunctionalInterface
+    public interface GeneratorFactory {
+        /**
+         * @param around the denoiser to sample: the model's own or a wrapper of it (e.g. one that counts calls)
+         * @param own the denoiser the kind built, for what it carries besides the network (a latent model's decoder);
+         *     null when only the generator's settings are asked for
+         */
+        Generator build(ModelInfo info, Denoiser around, Denoiser own);
     }
 
     /** Wraps a loaded network as the kind's denoiser. */
@@ -48,6 +63,11 @@ public record ModelKind(String name, String role, DenoiserFactory denoiser,
     }
 
     public Generator generator(ModelInfo info, Denoiser denoiser) {
-        return generator.apply(info, denoiser);
+        return generator.build(info, denoiser, denoiser);
+    }
+
+    /** The generator around {@code around}, a wrapper of the kind's own denoiser {@code own}. */
+    public Generator generator(ModelInfo info, Denoiser around, Denoiser own) {
+        return generator.build(info, around, own);
     }
 }

@@ -37,7 +37,7 @@ public record ModelSummary(String name, String kind, String method, String datas
             }
         });
         return new ModelSummary(entry.name(), info.modelKind().role(), info.kind(), info.dataset(), info.step(),
-                info.config().imageSize(), info.config().imageChannels(), info.prompts(), nfeOptions(info), scores,
+                info.imageSize(), info.imageChannels(), info.prompts(), nfeOptions(info), scores,
                 details, loaded);
     }
 

@@ -99,7 +99,7 @@ final class OpenAiApi {
         GenerationOrder.text(root, "user");
         String model = GenerationOrder.text(root, "model").orElseGet(() -> registry.defaultModel().orElseThrow(
                 () -> new InvalidRequestException("model", "no models are installed on this server")));
-        int side = registry.info(model).config().imageSize();
+        int side = registry.info(model).imageSize();
         int scale = GenerationOrder.text(root, "size").map(size -> scale(size, side)).orElse(GenerationOrder.DEFAULT_SCALE);
         ObjectNode fields = root.deepCopy();
         fields.remove(List.of("size", "response_format", "user"));

@@ -82,8 +82,11 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
 
     public UNetConfig networkConfig() {
         UNetConfig small = UNetConfig.small(data.channels());
-        return new UNetConfig(small.imageChannels(), small.imageSize(), config.baseChannels(), small.channelMultipliers(),
-                small.resBlocksPerLevel(), small.attentionResolutions(), small.heads(), small.textDim(),
+        // An 8x8 latent (f = 8 at 64x64) has room for two levels only, 4x4 at the lowest.
+        boolean eightByEight = data.size() == 8;
+        return new UNetConfig(small.imageChannels(), data.size(), config.baseChannels(),
+                eightByEight ? new int[] {1, 2} : small.channelMultipliers(), small.resBlocksPerLevel(),
+                eightByEight ? new int[] {8, 4} : small.attentionResolutions(), small.heads(), small.textDim(),
                 small.contextTokens(), small.contextDim(), cameras == null ? 0 : Camera.EMBEDDING_SIZE);
     }
 

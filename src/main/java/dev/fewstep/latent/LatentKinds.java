@@ -1,0 +1,64 @@
+package dev.fewstep.latent;
+
+import dev.fewstep.diffusion.EdmDenoiser;
+import dev.fewstep.generate.TeacherGenerator;
+import dev.fewstep.io.CheckpointException;
+import dev.fewstep.io.Json;
+import dev.fewstep.model.ModelInfo;
+import dev.fewstep.model.ModelKind;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kind package latent ships: "latent", a teacher whose U-Net denoises scaled latents (EDM's preconditioning,
+ * any sampler, guidance) and whose generator decodes them with the autoencoder's decoder kept in the same file. Its
+ * info says which autoencoder, its shape, the scale s and the images' size.
+ */
+public final class LatentKinds implements ModelKind.Source {
+    public static final String LATENT = "latent";
+    static final String AUTOENCODER = "autoencoder";
+    static final String AUTOENCODER_SHA256 = "autoencoder_sha256";
+    static final String AUTOENCODER_CONFIG = "autoencoder_config";
+    static final String SCALE = "latent_scale";
+    static final String LATENTS = "latents";
+
+    public static final ModelKind KIND = new ModelKind(LATENT, ModelKind.TEACHER,
+            (network, info, weights, manager) -> new LatentDenoiser(new EdmDenoiser(network),
+                    LatentDecoder.load(autoencoderConfig(info), scale(info), weights, "the decoder of a latent model",
+                            manager)),
+            (info, around, own) -> new LatentGenerator(new TeacherGenerator(around),
+                    own instanceof LatentDenoiser latent ? latent.decoder() : null));
+
+    @Override
+    public List<ModelKind> kinds() {
+        return List.of(KIND);
+    }
+
+    /** The entries a latent model's info adds to its teacher's. */
+    static Map<String, String> extra(String autoencoder, String sha256, AutoencoderConfig config, LatentScale scale) {
+        return Map.of(AUTOENCODER, autoencoder, AUTOENCODER_SHA256, sha256, AUTOENCODER_CONFIG, Json.write(config),
+                SCALE, Double.toString(scale.scale()), LATENTS, "posterior means",
+                ModelInfo.IMAGE_SIZE, Integer.toString(config.imageSize()),
+                ModelInfo.IMAGE_CHANNELS, Integer.toString(config.imageChannels()));
+    }
+
+    public static AutoencoderConfig autoencoderConfig(ModelInfo info) {
+        String json = info.extra().get(AUTOENCODER_CONFIG);
+        if (json == null) {
+            throw new CheckpointException("a latent model's info lacks '" + AUTOENCODER_CONFIG + "'");
+        }
+        try {
+            return Json.read(json, AutoencoderConfig.class, "a latent model", "autoencoder config").validated();
+        } catch (RuntimeException e) {
+            throw new CheckpointException("a latent model has a corrupt '" + AUTOENCODER_CONFIG + "': " + e.getMessage(), e);
+        }
+    }
+
+    public static LatentScale scale(ModelInfo info) {
+        try {
+            return new LatentScale(Double.parseDouble(info.extra().get(SCALE)));
+        } catch (RuntimeException e) {
+            throw new CheckpointException("a latent model has no valid '" + SCALE + "' (" + e.getMessage() + ")", e);
+        }
+    }
+}
