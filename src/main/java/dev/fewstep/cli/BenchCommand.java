@@ -82,6 +82,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(teacher.name() + " is a distilled model; bench a teacher (its distilled "
                         + "models are added as rows of their own)");
             }
+            dev.fewstep.latent.LatentKinds.refuseUnbuilt(teacher.info(), "bench");
             boolean conditional = ConditionInput.task(teacher.info()).isPresent();
             List<String> distilled = noDistilled ? List.of() : conditional ? students(teacher.name())
                     : distilled(teacher.info().dataset());

@@ -67,6 +67,7 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(modelDir.toString(),
                 dev.fewstep.nn.lora.LoraSpec.parseAll(loras))) {
+            dev.fewstep.latent.LatentKinds.refuseUnbuilt(loaded.info(), "eval");
             Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);

@@ -29,6 +29,21 @@ public final class LatentKinds implements ModelKind.Source {
             (info, around, own) -> new LatentGenerator(new TeacherGenerator(around),
                     own instanceof LatentDenoiser latent ? latent.decoder() : null));
 
+    /**
+     * Refuses, with a reason a user can act on, what is not built for latent models yet instead of giving a wrong
+     * result: the yardstick sees 32×32 images (a latent model makes 64×64 ones) and the distillers would train in
+     * latent space and write a student without the decoder.
+     *
+     * @param what the refused use, e.g. "eval"
+     */
+    public static void refuseUnbuilt(ModelInfo info, String what) {
+        if (LATENT.equals(info.kind())) {
+            throw new IllegalArgumentException(what + " on a latent model (" + info.dataset() + " at "
+                    + info.imageSize() + "×" + info.imageSize() + ") is not built yet: the 64×64 yardstick and the"
+                    + " latent one-step student are the open part of latent diffusion (docs/latent.md)");
+        }
+    }
+
     @Override
     public List<ModelKind> kinds() {
         return List.of(KIND);
