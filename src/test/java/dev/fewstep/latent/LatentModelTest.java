@@ -96,4 +96,29 @@ class LatentModelTest {
         }
         assertThat(ModelStore.sha256(dir.resolve("ldm").resolve(ModelStore.WEIGHTS))).isNotEmpty();
     }
+
+    @Test
+    void whatIsNotBuiltForLatentModelsIsRefusedWithTheReason() {
+        String ldm = dir.resolve("ldm").toString();
+        for (String[] args : List.of(
+                new String[] {"distill", "sid", "--teacher", ldm, "--out", dir.resolve("sid").toString()},
+                new String[] {"distill", "consistency", "--teacher", ldm, "--out", dir.resolve("cd").toString()},
+                new String[] {"eval", "--model", ldm, "--n", "4"},
+                new String[] {"bench", "--model", ldm, "--n", "4"})) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream saved = System.err;
+            int code;
+            System.setErr(new java.io.PrintStream(err, true));
+            try {
+                code = dev.fewstep.cli.Main.run(args);
+            } finally {
+                System.setErr(saved);
+            }
+            assertThat(code).as(String.join(" ", args)).isEqualTo(dev.fewstep.cli.Main.BAD_INPUT);
+            assertThat(err.toString()).as(String.join(" ", args)).contains("on a latent model").contains("not built yet")
+                    .doesNotContain("Exception");
+        }
+        assertThat(dir.resolve("sid")).doesNotExist();
+        assertThat(dir.resolve("cd")).doesNotExist();
+    }
 }
