@@ -54,9 +54,14 @@ public record GenerationOrder(String model, GenerateRequest request, int scale, 
     /**
      * The control of a conditional model, or null for an unconditional one given no images.
      *
-     * @throws InvalidRequestException naming "condition" (or "mask") when the images and the model do not go together
+     * @throws InvalidRequestException naming "condition" (or "mask") when the images and the model do not go together,
+     *     or "model" for a view-conditioned model, which needs a camera the server does not take
      */
     public Control control(DiffusionModel loaded) {
+        if (loaded.info().config() != null && loaded.info().config().cameraDim() > 0) {
+            throw new InvalidRequestException("model", loaded.name() + " is view-conditioned (it draws from a camera)"
+                    + " and the server takes no camera; use fewstep generate --azimuth A --elevation E");
+        }
         try {
             return ConditionInput.of(loaded.name(), loaded.info(), condition, mask).orElse(null);
         } catch (IllegalArgumentException e) {

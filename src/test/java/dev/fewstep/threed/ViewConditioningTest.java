@@ -127,6 +127,11 @@ class ViewConditioningTest {
             assertThat(maxDifference(front, back)).isGreaterThan(1e-4);
             assertThatThrownBy(() -> Generation.generate(loaded, prompts, 1, guided, e -> {}))
                     .hasMessageContaining("needs a camera");
+            assertThatThrownBy(() -> new dev.fewstep.serve.GenerationOrder("viewed",
+                    new dev.fewstep.generate.GenerateRequest("stripes", "dpmpp2m", 3, 2.0, 0, 1), 1).control(loaded))
+                    .as("the server refuses the request (HTTP 400) instead of failing in the job")
+                    .isInstanceOf(dev.fewstep.generate.InvalidRequestException.class)
+                    .hasMessageContaining("view-conditioned").hasMessageContaining("--azimuth");
         }
     }
 
