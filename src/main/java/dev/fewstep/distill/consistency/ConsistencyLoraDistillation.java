@@ -1,11 +1,9 @@
 package dev.fewstep.distill.consistency;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fewstep.data.ImageDataset;
 import dev.fewstep.diffusion.EdmDenoiser;
-import dev.fewstep.io.CheckpointException;
 import dev.fewstep.io.Json;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.model.DiffusionModel;
@@ -20,7 +18,6 @@ import dev.fewstep.train.Adam;
 import dev.fewstep.train.Batches;
 import dev.fewstep.train.Ema;
 import dev.fewstep.train.loop.Iteration;
-import dev.fewstep.train.loop.SettingsDiff;
 import dev.fewstep.train.loop.Slot;
 import dev.fewstep.train.loop.Snapshot;
 import dev.fewstep.train.loop.TrainingMethod;
@@ -56,13 +53,8 @@ public final class ConsistencyLoraDistillation implements TrainingMethod, AutoCl
     private final Adapters adapters;
     private final Adapters target;
     private final Adapters average;
-    private final EdmDenoiser online;
-    private final EdmDenoiser targetFunction;
     private final Adam adam;
-    private final Ema targetEma;
-    private final Ema shippedEma;
-    private final ConsistencyLoss loss;
-    private final Batches batches;
+    private final ConsistencyStep step;
 
     /** @param teacherDigest the SHA-256 of the teacher's weights: written into the adapter file, checked on resume */
     public ConsistencyLoraDistillation(ConsistencyConfig config, LoraConfig lora, DiffusionModel teacher,
@@ -89,13 +81,13 @@ public final class ConsistencyLoraDistillation implements TrainingMethod, AutoCl
         average = Adapters.create(averageNetwork, lora, manager).attach();
         target.freezeParameters(true);
         average.freezeParameters(true);
-        online = ConsistencyFunction.of(studentNetwork);
-        targetFunction = ConsistencyFunction.of(targetNetwork);
+        EdmDenoiser online = ConsistencyFunction.of(studentNetwork);
+        EdmDenoiser targetFunction = ConsistencyFunction.of(targetNetwork);
         adam = new Adam(adapters, manager, 0.9, 0.999, 1e-8);
-        targetEma = new Ema(adapters, target, step -> config.targetDecay());
-        shippedEma = new Ema(adapters, average, Ema.decay(config.emaDecay()));
-        loss = new ConsistencyLoss(config);
-        batches = new Batches(List.of(), data);
+        Ema targetEma = new Ema(adapters, target, step -> config.targetDecay());
+        Ema shippedEma = new Ema(adapters, average, Ema.decay(config.emaDecay()));
+        step = new ConsistencyStep(this.config, teacher, online, targetFunction, adam, targetEma, shippedEma,
+                new ConsistencyLoss(config), new Batches(List.of(), data));
     }
 
     private UNet frozenCopy() {
@@ -133,34 +125,14 @@ public final class ConsistencyLoraDistillation implements TrainingMethod, AutoCl
 
     @Override
     public void continueFrom(ModelInfo saved, Map<String, String> metadata) {
-        ConsistencyConfig before = ConsistencyConfig.fromJson(saved.extra().get("consistency"), "the training state");
-        String differences = SettingsDiff.between(before.resumedAs(config), config);
         LoraConfig savedLora = Json.read(saved.extra().get("lora"), LoraConfig.class, "the training state", "LoRA settings");
-        if (!savedLora.equals(lora)) {
-            differences += (differences.isEmpty() ? "" : ", ") + "LoRA " + savedLora + " -> " + lora;
-        }
-        if (!differences.isEmpty()) {
-            throw new CheckpointException("the state was distilled with other settings: " + differences
-                    + " (only iterations and intervals may change on --resume)");
-        }
-        if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
-            throw new CheckpointException("the state was distilled from a different teacher (its weights changed since)");
-        }
+        ConsistencyStep.checkResume(config, saved, teacherDigest,
+                savedLora.equals(lora) ? "" : "LoRA " + savedLora + " -> " + lora);
     }
 
     @Override
     public Map<String, Double> iterate(Iteration iteration) {
-        try (NDManager scope = manager.newSubManager()) {
-            Batches.Labelled batch = batches.labelled(scope, iteration.random(), config.batch(), 0);
-            NDArray[] levels = loss.sampleLevels(scope, iteration.random(), config.batch());
-            NDArray noisy = batch.images().add(scope.randomNormal(batch.images().getShape()).mul(levels[0].reshape(-1, 1, 1, 1)));
-            NDArray stepped = loss.teacherStep(teacher.denoiser(), noisy, levels[0], levels[1], batch.conditioning());
-            ConsistencyLoss.Value value = iteration.update(adam, config.learningRate(), Double.POSITIVE_INFINITY,
-                    () -> loss.loss(online, targetFunction, noisy, stepped, levels[0], levels[1], batch.conditioning()));
-            targetEma.update(iteration.index());
-            shippedEma.update(iteration.index());
-            return Map.of("consistency_loss", iteration.reported(value));
-        }
+        return step.run(iteration, manager);
     }
 
     /** Not shipped as a model: {@link #ship} writes the averaged adapters. */
