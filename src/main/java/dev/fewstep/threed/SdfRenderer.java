@@ -29,6 +29,12 @@ public final class SdfRenderer {
         this.samplesPerSide = samplesPerSide;
     }
 
+    /** The direction l towards the light, fixed in the camera's frame: above, left and behind the eye. */
+    static Vec3 light(Camera camera) {
+        Vec3[] frame = camera.frame();
+        return frame[0].times(-0.5).plus(frame[1].times(0.8)).minus(frame[2].times(0.6)).normalized();
+    }
+
     public Picture render(Scene.Field scene, Camera camera) {
         int plane = size * size;
         float[] rgb = new float[3 * plane];
@@ -36,7 +42,7 @@ public final class SdfRenderer {
         Vec3 eye = camera.eye();
         Vec3[] frame = camera.frame();
         double tanHalf = Math.tan(Math.toRadians(Camera.FOV_DEGREES / 2));
-        Vec3 light = frame[0].times(-0.5).plus(frame[1].times(0.8)).minus(frame[2].times(0.6)).normalized();
+        Vec3 light = light(camera);
         int k = samplesPerSide;
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {

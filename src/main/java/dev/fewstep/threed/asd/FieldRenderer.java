@@ -8,15 +8,16 @@ import dev.fewstep.nn.NativeMemory;
 import dev.fewstep.threed.Camera;
 import dev.fewstep.threed.RaySamples;
 import dev.fewstep.threed.SdfRenderer;
+import dev.fewstep.threed.SurfaceShading;
 import dev.fewstep.threed.VolumeRenderer;
 import dev.fewstep.threed.VoxelGrid;
 import java.util.List;
 
 /**
  * The generator's field seen through the dataset's cameras: {@link RaySamples} through the scene's bounding sphere,
- * densities zeroed outside the cube [−1.4, 1.4]³, and NeRF's compositing ({@link VolumeRenderer}) over the dataset's
- * grey background, returned in the teacher's layout (B, 3, size, size) in [−1, 1]. Also the density on the cell centres
- * of a voxel grid, for IoU and meshing.
+ * densities zeroed outside the cube [−1.4, 1.4]³, NeRF's compositing ({@link VolumeRenderer}) and the dataset's
+ * Lambert light ({@link SurfaceShading}) over its grey background, returned in the teacher's layout (B, 3, size, size)
+ * in [−1, 1]. Also the density on the cell centres of a voxel grid, for IoU and meshing.
  */
 public final class FieldRenderer {
     private final TriplaneGenerator generator;
@@ -39,7 +40,8 @@ public final class FieldRenderer {
         NDArray sigma = field.get(0).reshape(batch, count, samples).mul(rays.inside());
         NDArray colour = field.get(1).reshape(batch, count, samples, 3);
         VolumeRenderer.Result result = VolumeRenderer.render(sigma, colour, rays.delta(), SdfRenderer.BACKGROUND);
-        NDArray images = NativeMemory.plus(NativeMemory.times(result.images(size), 2), -1);
+        NDArray shaded = SurfaceShading.shade(result.weights(), colour, rays.points(), cameras, size);
+        NDArray images = NativeMemory.plus(NativeMemory.times(shaded, 2), -1);
         return new Rendered(images, result.opacity().reshape(batch, size, size));
     }
 

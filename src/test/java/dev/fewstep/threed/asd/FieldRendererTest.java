@@ -45,7 +45,7 @@ class FieldRendererTest {
     }
 
     @Test
-    void aRenderIsGreyBackgroundAtTheCornersAndTheBlobsColourAtTheCentre() {
+    void aRenderIsGreyBackgroundAtTheCornersAndTheBlobsLitColourAtTheCentre() {
         try (NDManager manager = NDManager.newBaseManager()) {
             TriplaneGenerator generator = blobOnly(manager);
             NDArray planes = generator.planes(manager.zeros(new Shape(2, 384)));
@@ -56,7 +56,9 @@ class FieldRendererTest {
             float[] opacity = out.opacity().toFloatArray();
             assertThat(pixels[0]).isCloseTo(2 * 0.8f - 1, within(1e-4f)); // corner: background only
             assertThat(opacity[16 * 32 + 16]).isGreaterThan(0.999f); // centre ray crosses the blob
-            assertThat(pixels[16 * 32 + 16]).isCloseTo(0f, within(1e-3f)); // sigmoid(0) = ½ → 0 in [−1, 1]
+            // albedo sigmoid(0) = ½, lit: between the ambient share ½ k_a and ½ (in [−1, 1]: 2 c − 1)
+            assertThat(pixels[16 * 32 + 16]).isBetween(2 * 0.5f * 0.3f - 1, 0f);
+            assertThat(pixels[16 * 32 + 16]).isLessThan(-0.05f);
             for (float a : opacity) {
                 assertThat(a).isBetween(0f, 1f); // transmittance never adds light
             }
