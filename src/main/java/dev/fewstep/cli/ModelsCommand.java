@@ -42,6 +42,10 @@ final class ModelsCommand implements Callable<Integer> {
             System.out.print(name + System.lineSeparator()
                     + dev.fewstep.latent.AutoencoderFile.describe(ModelStore.root().resolve(name)));
         }
+        for (String name : dev.fewstep.threed.asd.Generator3dFile.names()) {
+            System.out.print(name + System.lineSeparator()
+                    + dev.fewstep.threed.asd.Generator3dFile.describe(ModelStore.root().resolve(name)));
+        }
         return 0;
     }
 }

@@ -66,4 +66,23 @@ class Generate3dCommandTest {
         assertThat(coarse.err()).contains("--resolution must be between 8 and 256");
         assertThat(dir.resolve("x.glb")).doesNotExist();
     }
+
+    @Test
+    void theModelsListNamesA3dGeneratorWithItsTeacherAndNotItsPromptList() throws Exception {
+        blobGenerator();
+        String before = System.getProperty("fewstep.models");
+        System.setProperty("fewstep.models", dir.toString());
+        try {
+            CliTest.Run models = CliTest.run("models");
+            assertThat(models.exit()).as(models.err()).isZero();
+            assertThat(models.out()).contains("blob-3d").contains("kind: 3D generator (asd3d)")
+                    .contains("\"resolution\":8");
+        } finally {
+            if (before == null) {
+                System.clearProperty("fewstep.models");
+            } else {
+                System.setProperty("fewstep.models", before);
+            }
+        }
+    }
 }

@@ -8,8 +8,12 @@ import dev.fewstep.model.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A 3D generator's file in its model folder, {@value #FILE}: the generator's weights, with metadata
@@ -60,5 +64,39 @@ public final class Generator3dFile {
         }
         throw new IllegalArgumentException("unknown 3D model '" + nameOrPath + "': no " + FILE + " in " + nameOrPath + " or "
                 + ModelStore.root().resolve(nameOrPath));
+    }
+
+    /** The 3D generators in the models folder, by name. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ModelStore.root())) {
+            s.filter(p -> Files.isRegularFile(p.resolve(FILE))).map(p -> p.getFileName().toString()).sorted()
+                    .forEach(names::add);
+        } catch (IOException e) {
+            // no models folder: no 3D generators
+        }
+        return names;
+    }
+
+    /** What {@code fewstep models} says about a 3D generator (its metadata, not its prompt list), or why it is unusable. */
+    public static String describe(Path dir) {
+        try {
+            Map<String, String> metadata = SafeTensors.readStored(dir.resolve(FILE)).metadata();
+            if (!FORMAT.equals(metadata.get("format"))) {
+                throw new CheckpointException("not a fewstep 3D generator (format " + metadata.get("format") + ")");
+            }
+            StringBuilder out = new StringBuilder(String.format("  kind: 3D generator (%s), teacher: %s, step: %s%n"
+                    + "  network: %s%n", metadata.get("kind"), metadata.get("teacher"), metadata.get("step"),
+                    metadata.get("generator")));
+            Set<String> shown = Set.of("format", "kind", "teacher", "step", "generator", "prompts");
+            metadata.forEach((key, value) -> {
+                if (!shown.contains(key)) {
+                    out.append(String.format("  %s: %s%n", key, value));
+                }
+            });
+            return out.toString();
+        } catch (RuntimeException e) {
+            return String.format("  UNUSABLE 3D generator: %s%n", e.getMessage());
+        }
     }
 }
