@@ -43,7 +43,7 @@ final class PolicyEval {
                 System.out.printf(Locale.ROOT, "  FID              %8.2f%n", s.fid());
                 System.out.printf(Locale.ROOT, "  %-16s %8.3f ± %.3f (standard error)%n", features.scoreName().equals("alignment")
                         ? "alignment" : "prompt accuracy", s.score(), s.scoreStandardError());
-                System.out.printf(Locale.ROOT, "  %-16s %8.3f%n", features.scoreName().equals("alignment") ? "a(x) / a_real" : "p(c | x)",
+                System.out.printf(Locale.ROOT, "  %-16s %8.3f%n", features.scoreName().equals("alignment") ? "s(x)" : "p(c | x)",
                         s.probability());
                 System.out.printf(Locale.ROOT, "  %.1f s generating, %.2f images/s%n", run.generationSeconds(),
                         s.n() / run.generationSeconds());
