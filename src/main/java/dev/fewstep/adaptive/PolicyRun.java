@@ -10,20 +10,21 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * {@code eval --policy}: generates n held-out templated prompts (seeds seed, seed + 1, …), each with the action the
- * policy picks for it, and scores them as the yardstick scores a model. Images are made one at a time, since the
+ * {@code eval --policy}: generates n held-out prompts (templated class names, or emoji names; seeds seed, seed + 1, …),
+ * each with the action the policy picks for it, and scores them as the yardstick scores a model. Images are made one at a time, since the
  * samples of one action do not have consecutive seeds.
  *
  * @param histogram images per action
  */
 public record PolicyRun(MixScore score, Map<String, Integer> histogram, double generationSeconds) {
 
+    /** @param realAlignment a_real of {@link PromptScore}, read for a CLIP yardstick only */
     public static PolicyRun of(Policy policy, ActionSet actions, FeatureModel features, GaussianStatistics reference,
-            int n, long seed, IntConsumer onImages) {
+            double realAlignment, int n, long seed, IntConsumer onImages) {
         if (!policy.actions().equals(actions.specs())) {
             throw new IllegalArgumentException("policy actions " + policy.actions() + " differ from " + actions.specs());
         }
-        List<Prompts.Prompt> prompts = Prompts.sample(Prompts.Split.EVAL, actions.teacher().info().prompts(), n);
+        List<Prompts.Prompt> prompts = PolicyPrompts.of(actions.teacher().info()).sample(Prompts.Split.EVAL, n);
         int dim = features.featureDim();
         float[] imageFeatures = new float[n * dim];
         double correct = 0;
@@ -38,12 +39,12 @@ public record PolicyRun(MixScore score, Map<String, Integer> histogram, double g
             int a = policy.choose(prompt.text());
             Generation.Result image = actions.generate(a, List.of(prompt.text()), seed + i);
             seconds += image.seconds();
-            FeatureModel.ClassMeasurement m = features.measureClasses(image.pixels(), 1);
+            PromptScore m = PromptScore.of(features, image.pixels(), List.of(prompt), realAlignment);
             System.arraycopy(m.features(), 0, imageFeatures, i * dim, dim);
-            double c = argmax(m.probabilities()) == prompt.classIndex() ? 1 : 0;
+            double c = m.score()[0];
             correct += c;
             squares += c * c;
-            probability += m.probabilities()[prompt.classIndex()];
+            probability += m.term()[0];
             nfe += policy.nfe()[a];
             histogram.merge(policy.actions().get(a), 1, Integer::sum);
             onImages.accept(i + 1);
@@ -53,15 +54,5 @@ public record PolicyRun(MixScore score, Map<String, Integer> histogram, double g
         double fid = FrechetDistance.between(GaussianStatistics.of(imageFeatures, n, dim), reference);
         return new PolicyRun(new MixScore("policy " + policy.name(), n, nfe / n, fid, mean, se, probability / n, Double.NaN),
                 histogram, seconds);
-    }
-
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -22,14 +22,21 @@ public final class TableBuilder {
     private final ActionSet actions;
     private final FeatureModel features;
     private final Realism realism;
-    private final List<String> classes;
+    private final PolicyPrompts prompts;
+    private final double realAlignment;
     private final int chunk;
 
     public TableBuilder(ActionSet actions, FeatureModel features, Realism realism, int chunk) {
+        this(actions, features, realism, Double.NaN, chunk);
+    }
+
+    /** @param realAlignment a_real of {@link PromptScore} (the reference set's prompt score), for a CLIP network */
+    public TableBuilder(ActionSet actions, FeatureModel features, Realism realism, double realAlignment, int chunk) {
         this.actions = actions;
         this.features = features;
         this.realism = realism;
-        this.classes = actions.model(0).info().prompts();
+        this.prompts = PolicyPrompts.of(actions.teacher().info());
+        this.realAlignment = realAlignment;
         this.chunk = chunk;
     }
 
@@ -69,7 +76,7 @@ public final class TableBuilder {
     /** Samples {@code first .. first + size - 1} of one split, generated with every action and measured. */
     QualityTable measure(String teacher, boolean heldOut, int first, int size) {
         Prompts.Split split = heldOut ? Prompts.Split.EVAL : Prompts.Split.TRAIN;
-        List<Prompts.Prompt> prompts = Prompts.sample(split, classes, first + size).subList(first, first + size);
+        List<Prompts.Prompt> prompts = this.prompts.sample(split, first + size).subList(first, first + size);
         long firstSeed = (heldOut ? 0 : TRAIN_SEED) + first;
         List<String> texts = prompts.stream().map(Prompts.Prompt::text).toList();
         int a = actions.actions().size();
@@ -80,13 +87,11 @@ public final class TableBuilder {
         float[] imageFeatures = new float[size * a * dim];
         for (int action = 0; action < a; action++) {
             Generation.Result images = actions.generate(action, texts, firstSeed);
-            FeatureModel.ClassMeasurement measured = features.measureClasses(images.pixels(), size);
+            PromptScore measured = PromptScore.of(features, images.pixels(), prompts, realAlignment);
             for (int s = 0; s < size; s++) {
-                int c = prompts.get(s).classIndex();
-                int row = s * measured.classes();
                 int at = s * a + action;
-                probability[at] = measured.probabilities()[row + c];
-                correct[at] = argmax(measured.probabilities(), row, measured.classes()) == c ? 1 : 0;
+                probability[at] = measured.term()[s];
+                correct[at] = measured.score()[s];
                 real[at] = (float) realism.of(measured.features(), s * dim);
                 System.arraycopy(measured.features(), s * dim, imageFeatures, at * dim, dim);
             }
@@ -98,15 +103,5 @@ public final class TableBuilder {
         }
         return new QualityTable(teacher, actions.specs(), actions.nfe(), features.digest(), dim, samples, probability,
                 correct, real, imageFeatures);
-    }
-
-    private static int argmax(float[] values, int offset, int length) {
-        int best = 0;
-        for (int i = 1; i < length; i++) {
-            if (values[offset + i] > values[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -30,17 +30,21 @@ final class PolicyEval {
                 PolicyRun run;
                 try (Progress progress = new Progress("eval")) {
                     progress.started(0, protocol.n);
-                    run = PolicyRun.of(policy, actions, features, reference.referenceStatistics(), protocol.n, protocol.seed,
+                    run = PolicyRun.of(policy, actions, features, reference.referenceStatistics(),
+                            reference.referenceScore(), protocol.n, protocol.seed,
                             progress::step);
                 }
                 MixScore s = run.score();
-                System.out.printf(Locale.ROOT, "%s: %d held-out templated prompts, seeds %d..%d%n", s.name(), s.n(),
+                System.out.printf(Locale.ROOT, "%s: %d held-out prompts (%s), seeds %d..%d%n", s.name(), s.n(),
+                        dev.fewstep.adaptive.PolicyPrompts.of(actions.teacher().info()).heldOut(),
                         protocol.seed, protocol.seed + s.n() - 1);
                 System.out.printf(Locale.ROOT, "  mean NFE         %8.2f%n", s.meanNfe());
                 System.out.printf(Locale.ROOT, "  actions          %s%n", run.histogram());
                 System.out.printf(Locale.ROOT, "  FID              %8.2f%n", s.fid());
-                System.out.printf(Locale.ROOT, "  prompt accuracy  %8.3f ± %.3f (standard error)%n", s.score(), s.scoreStandardError());
-                System.out.printf(Locale.ROOT, "  p(c | x)         %8.3f%n", s.probability());
+                System.out.printf(Locale.ROOT, "  %-16s %8.3f ± %.3f (standard error)%n", features.scoreName().equals("alignment")
+                        ? "alignment" : "prompt accuracy", s.score(), s.scoreStandardError());
+                System.out.printf(Locale.ROOT, "  %-16s %8.3f%n", features.scoreName().equals("alignment") ? "s(x)" : "p(c | x)",
+                        s.probability());
                 System.out.printf(Locale.ROOT, "  %.1f s generating, %.2f images/s%n", run.generationSeconds(),
                         s.n() / run.generationSeconds());
             }

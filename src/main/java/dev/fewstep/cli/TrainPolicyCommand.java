@@ -12,6 +12,7 @@ import dev.fewstep.io.Json;
 import dev.fewstep.metrics.GaussianStatistics;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.fewstep.adaptive.PolicyPrompts;
 import dev.fewstep.adaptive.QualitySetup;
 import dev.fewstep.adaptive.QualityTable;
 import dev.fewstep.adaptive.Realism;
@@ -46,7 +47,7 @@ final class TrainPolicyCommand implements Callable<Integer> {
     @Option(names = "--train-samples", description = "(prompt, noise) samples on training templates (default: ${DEFAULT-VALUE})")
     int trainSamples = 1000;
 
-    @Option(names = "--eval-samples", description = "samples on held-out templates (default: ${DEFAULT-VALUE})")
+    @Option(names = "--eval-samples", description = "samples on held-out prompts: templates, or emoji names (default: ${DEFAULT-VALUE})")
     int evalSamples = 2000;
 
     @Option(names = "--chunk", description = "samples generated per batch (default: ${DEFAULT-VALUE})")
@@ -103,17 +104,20 @@ final class TrainPolicyCommand implements Callable<Integer> {
         Files.createDirectories(tableFile.toAbsolutePath().getParent());
         QualityTable built;
         List<String> classes;
+        PolicyPrompts policyPrompts;
         GaussianStatistics referenceStatistics;
         try (ActionSet set = new ActionSet(teacher, actions)) {
             Path featuresDir = EvalCommand.featuresDir(featuresName, set.teacher().info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
             ReferenceSet reference = References.loadOrBuild(features, featuresDir, m -> System.err.println("fewstep: " + m));
             Realism realism = QualitySetup.realism(reference);
-            classes = set.teacher().info().prompts();
+            policyPrompts = PolicyPrompts.of(set.teacher().info());
+            classes = policyPrompts.groups();
             referenceStatistics = reference.referenceStatistics();
-            System.err.printf(Locale.ROOT, "fewstep: actions %s, NFE %s; realism normaliser d_real = %.4f%n", set.specs(),
-                    java.util.Arrays.toString(set.nfe()), realism.realDistance());
-            built = new TableBuilder(set, features, realism, chunk).build(tableFile, teacher, trainSamples, evalSamples,
+            System.err.printf(Locale.ROOT, "fewstep: actions %s, NFE %s; realism normaliser d_real = %.4f; real images' %s %.4f%n",
+                    set.specs(), java.util.Arrays.toString(set.nfe()), realism.realDistance(), features.scoreName(),
+                    reference.referenceScore());
+            built = new TableBuilder(set, features, realism, reference.referenceScore(), chunk).build(tableFile, teacher, trainSamples, evalSamples,
                     m -> System.err.println("fewstep: " + m));
             }
         }
@@ -141,7 +145,8 @@ final class TrainPolicyCommand implements Callable<Integer> {
                     "fid", evaluation.policy().fid(), "prompt_accuracy", evaluation.policy().score())));
             policy.save(out, extra);
             Files.writeString(out.resolve("evaluation.json"), Json.write(evaluation));
-            NfeChart.write(evaluation, policy.name() + ": mean NFE per prompt group, held-out templates (n = "
+            NfeChart.write(evaluation, policy.name() + ": mean NFE per prompt group, "
+                    + policyPrompts.heldOut() + " (n = "
                     + evaluation.policy().n() + ")", out.resolve("nfe-per-class.png"));
             System.out.println("wrote " + out.resolve(Policy.FILE) + ", evaluation.json and nfe-per-class.png");
         }
