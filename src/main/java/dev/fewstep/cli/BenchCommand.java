@@ -82,10 +82,9 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(teacher.name() + " is a distilled model; bench a teacher (its distilled "
                         + "models are added as rows of their own)");
             }
-            dev.fewstep.latent.LatentKinds.refuseUnbuilt(teacher.info(), "bench");
             boolean conditional = ConditionInput.task(teacher.info()).isPresent();
             List<String> distilled = noDistilled ? List.of() : conditional ? students(teacher.name())
-                    : distilled(teacher.info().dataset());
+                    : distilled(teacher.info().dataset(), teacher.info().imageSize());
             Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
@@ -108,6 +107,8 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.print(Benchmark.markdown(report));
                 System.out.printf("%nreference: %s; wrote %s and %s%n", report.reference(), json, png);
+                report.rows().stream().map(row -> row.result().measuredAt()).filter(java.util.Objects::nonNull).distinct()
+                        .forEach(side -> System.out.println("images measured at " + side));
             }
         }
         return 0;
@@ -169,7 +170,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */
-    private static List<String> distilled(String dataset) {
+    /** The distilled models of {@code dataset} that make images of the teacher's side (a latent teacher's: 64). */
+    private static List<String> distilled(String dataset, int imageSize) {
         List<String> names = new ArrayList<>();
         for (String name : ModelStore.names()) {
             Path file = ModelStore.root().resolve(name).resolve(ModelStore.WEIGHTS);
@@ -178,7 +180,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher() && !info.extra().containsKey("task")) {
+                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher() && !info.extra().containsKey("task")
+                        && info.imageSize() == imageSize) {
                     names.add(name);
                 }
             } catch (CheckpointException e) {

@@ -67,7 +67,6 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(modelDir.toString(),
                 dev.fewstep.nn.lora.LoraSpec.parseAll(loras))) {
-            dev.fewstep.latent.LatentKinds.refuseUnbuilt(loaded.info(), "eval");
             Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);
@@ -142,6 +141,9 @@ final class EvalCommand implements Callable<Integer> {
                 r.seed() + r.n() - 1);
         System.out.printf(Locale.ROOT, "features %s; reference: %s; floor: %d real images not in the reference%n",
                 r.features(), r.reference(), r.floorCount());
+        if (r.measuredAt() != null) {
+            System.out.printf(Locale.ROOT, "images measured at %s%n", r.measuredAt());
+        }
         System.out.printf(Locale.ROOT, "  FID              %8.2f   (real-vs-real floor %.2f)%n", r.fid(), r.fidFloor());
         System.out.printf(Locale.ROOT, "  precision        %8.3f   (real: %.3f)%n", r.precision(), r.floorPrecision());
         System.out.printf(Locale.ROOT, "  recall           %8.3f   (real: %.3f)%n", r.recall(), r.floorRecall());

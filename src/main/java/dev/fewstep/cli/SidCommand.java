@@ -91,7 +91,6 @@ final class SidCommand implements Callable<Integer> {
         Path teacherDir = ModelStore.resolve(teacher);
         Path teacherFile = teacherDir.resolve(ModelStore.WEIGHTS);
         ModelInfo teacherInfo = ModelInfo.fromMetadata(SafeTensors.read(teacherFile).metadata(), teacherFile.toString());
-        dev.fewstep.latent.LatentKinds.refuseUnbuilt(teacherInfo, "distill sid");
         String dataset = teacherInfo.dataset();
         if (dataDir != null && !config.adversarial()) {
             throw new IllegalArgumentException("--data-dir is only read with --adversarial (data-free SiD reads no image)");
