@@ -85,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
             boolean conditional = ConditionInput.task(teacher.info()).isPresent();
             List<String> distilled = noDistilled ? List.of() : conditional ? students(teacher.name())
                     : distilled(teacher.info().dataset(), teacher.info().imageSize());
-            Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset());
+            Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset(),
+                    teacher.info().imageSize());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
                 String date = LocalDate.now().toString();

@@ -67,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(modelDir.toString(),
                 dev.fewstep.nn.lora.LoraSpec.parseAll(loras))) {
-            Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
+            Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset(), loaded.info().imageSize());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);
             }
@@ -120,6 +120,11 @@ final class EvalCommand implements Callable<Integer> {
             map.putAll(result.fidelity());
             System.out.println(new ObjectMapper().writeValueAsString(map));
         }
+    }
+
+    /** The named feature network, or the default one of the dataset for images of side {@code imageSize}. */
+    static Path featuresDir(String name, String dataset, int imageSize) {
+        return name == null ? FeatureStore.forDataset(dataset, imageSize) : FeatureStore.resolve(name);
     }
 
     /** The named feature network, or the default one of the dataset. */

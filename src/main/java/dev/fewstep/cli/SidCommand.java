@@ -98,7 +98,7 @@ final class SidCommand implements Callable<Integer> {
         Path initialStudent = initFrom == null ? null : ModelStore.resolve(initFrom);
         ImageDataset realData = config.adversarial() ? DataStore.train(dataset, dataDir) : null;
         SidSetup setup = SidSetup.of(teacherDir, run.out, realData, initialStudent);
-        try (ProbeOptions.Probes probe = probes.open(run.out, dataset);
+        try (ProbeOptions.Probes probe = probes.open(run.out, dataset, teacherInfo.imageSize());
                 DiffusionModel teacherModel = DiffusionModel.load(teacherDir);
                 SidDistillation distillation = new SidDistillation(config, teacherModel, setup)) {
             describe(config, teacherDir, realData, initialStudent);
