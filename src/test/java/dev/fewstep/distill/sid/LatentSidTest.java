@@ -115,6 +115,21 @@ class LatentSidTest {
     }
 
     @Test
+    void aLatentStudentWithoutItsDecoderIsRefusedWhenRead() throws IOException {
+        SafeTensors.Contents teacher = SafeTensors.read(teacherDir.resolve(ModelStore.WEIGHTS));
+        Map<String, Tensor> networkOnly = new HashMap<>(teacher.tensors());
+        networkOnly.keySet().removeIf(name -> name.contains("latent_decoder"));
+        assertThat(networkOnly).hasSizeLessThan(teacher.tensors().size());
+        Map<String, String> metadata = new HashMap<>(teacher.metadata());
+        metadata.put("kind", LatentKinds.LATENT_SID);
+        metadata.put("sigmas", "[2.5]");
+        Path broken = java.nio.file.Files.createDirectories(dir.resolve("no-decoder"));
+        SafeTensors.write(broken.resolve(ModelStore.WEIGHTS), networkOnly, metadata);
+        assertThatThrownBy(() -> DiffusionModel.load(broken)).isInstanceOf(dev.fewstep.io.CheckpointException.class)
+                .hasMessageContaining("the decoder of a latent student");
+    }
+
+    @Test
     void theAdversarialTermIsRefusedForALatentTeacher() throws IOException {
         try (DiffusionModel teacher = DiffusionModel.load(teacherDir)) {
             SidSetup setup = SidSetup.of(teacherDir, dir.resolve("sida"), TinyModels.data(8, 3, 1), null);
