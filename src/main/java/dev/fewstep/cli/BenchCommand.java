@@ -170,8 +170,10 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
-    /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */
-    /** The distilled models of {@code dataset} that make images of the teacher's side (a latent teacher's: 64). */
+    /**
+     * Models of the same dataset that are not teachers and make images of the teacher's side (a latent teacher's: 64):
+     * the distilled generators to compare at NFE 1.
+     */
     private static List<String> distilled(String dataset, int imageSize) {
         List<String> names = new ArrayList<>();
         for (String name : ModelStore.names()) {
