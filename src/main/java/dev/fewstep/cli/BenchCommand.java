@@ -82,11 +82,11 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(teacher.name() + " is a distilled model; bench a teacher (its distilled "
                         + "models are added as rows of their own)");
             }
-            dev.fewstep.latent.LatentKinds.refuseUnbuilt(teacher.info(), "bench");
             boolean conditional = ConditionInput.task(teacher.info()).isPresent();
             List<String> distilled = noDistilled ? List.of() : conditional ? students(teacher.name())
-                    : distilled(teacher.info().dataset());
-            Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset());
+                    : distilled(teacher.info().dataset(), teacher.info().imageSize());
+            Path featuresDir = EvalCommand.featuresDir(protocol.featuresName, teacher.info().dataset(),
+                    teacher.info().imageSize());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 Evaluator evaluator = EvalCommand.evaluator(features, featuresDir);
                 String date = LocalDate.now().toString();
@@ -108,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.print(Benchmark.markdown(report));
                 System.out.printf("%nreference: %s; wrote %s and %s%n", report.reference(), json, png);
+                report.rows().stream().map(row -> row.result().measuredAt()).filter(java.util.Objects::nonNull).distinct()
+                        .forEach(side -> System.out.println("images measured at " + side));
             }
         }
         return 0;
@@ -168,8 +170,11 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
-    /** Models of the same dataset that are not teachers: the distilled generators to compare at NFE 1. */
-    private static List<String> distilled(String dataset) {
+    /**
+     * Models of the same dataset that are not teachers and make images of the teacher's side (a latent teacher's: 64):
+     * the distilled generators to compare at NFE 1.
+     */
+    private static List<String> distilled(String dataset, int imageSize) {
         List<String> names = new ArrayList<>();
         for (String name : ModelStore.names()) {
             Path file = ModelStore.root().resolve(name).resolve(ModelStore.WEIGHTS);
@@ -178,7 +183,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
-                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher() && !info.extra().containsKey("task")) {
+                if (info.dataset().equals(dataset) && !info.modelKind().isTeacher() && !info.extra().containsKey("task")
+                        && info.imageSize() == imageSize) {
                     names.add(name);
                 }
             } catch (CheckpointException e) {

@@ -67,8 +67,7 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelStore.resolve(model);
         try (DiffusionModel loaded = dev.fewstep.nn.lora.LoraModels.load(modelDir.toString(),
                 dev.fewstep.nn.lora.LoraSpec.parseAll(loras))) {
-            dev.fewstep.latent.LatentKinds.refuseUnbuilt(loaded.info(), "eval");
-            Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset());
+            Path featuresDir = featuresDir(protocol.featuresName, loaded.info().dataset(), loaded.info().imageSize());
             try (FeatureModel features = FeatureModel.load(featuresDir)) {
                 evaluate(loaded, features, featuresDir, settings);
             }
@@ -123,6 +122,11 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    /** The named feature network, or the default one of the dataset for images of side {@code imageSize}. */
+    static Path featuresDir(String name, String dataset, int imageSize) {
+        return name == null ? FeatureStore.forDataset(dataset, imageSize) : FeatureStore.resolve(name);
+    }
+
     /** The named feature network, or the default one of the dataset. */
     static Path featuresDir(String name, String dataset) {
         return name == null ? FeatureStore.forDataset(dataset) : FeatureStore.resolve(name);
@@ -142,6 +146,9 @@ final class EvalCommand implements Callable<Integer> {
                 r.seed() + r.n() - 1);
         System.out.printf(Locale.ROOT, "features %s; reference: %s; floor: %d real images not in the reference%n",
                 r.features(), r.reference(), r.floorCount());
+        if (r.measuredAt() != null) {
+            System.out.printf(Locale.ROOT, "images measured at %s%n", r.measuredAt());
+        }
         System.out.printf(Locale.ROOT, "  FID              %8.2f   (real-vs-real floor %.2f)%n", r.fid(), r.fidFloor());
         System.out.printf(Locale.ROOT, "  precision        %8.3f   (real: %.3f)%n", r.precision(), r.floorPrecision());
         System.out.printf(Locale.ROOT, "  recall           %8.3f   (real: %.3f)%n", r.recall(), r.floorRecall());

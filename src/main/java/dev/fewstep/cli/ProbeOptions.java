@@ -37,6 +37,11 @@ final class ProbeOptions {
     }
 
     Probes open(Path out, String dataset) throws IOException {
+        return open(out, dataset, 0);
+    }
+
+    /** @param imageSize the side of the images probed (a sized default feature network is preferred), 0 if unknown */
+    Probes open(Path out, String dataset, int imageSize) throws IOException {
         if (probeImages < 2 || probeImages > 1024) {
             throw new IllegalArgumentException("--probe-images must be between 2 and 1024");
         }
@@ -47,7 +52,7 @@ final class ProbeOptions {
             throw new IllegalArgumentException("--probe-every must be at least 1");
         }
         Probe probe = new SampleStatisticsProbe(out, probeImages);
-        Path featureDir = featureDir(dataset);
+        Path featureDir = featureDir(dataset, imageSize);
         if (featureDir == null) {
             return new Probes(probe, null);
         }
@@ -64,7 +69,7 @@ final class ProbeOptions {
     }
 
     /** The FID probe's feature network, or null for none. */
-    private Path featureDir(String dataset) {
+    private Path featureDir(String dataset, int imageSize) {
         if (fidFeatures.equals("none")) {
             return null;
         }
@@ -72,7 +77,7 @@ final class ProbeOptions {
             return FeatureStore.resolve(fidFeatures);
         }
         try {
-            return FeatureStore.forDataset(dataset);
+            return imageSize > 0 ? FeatureStore.forDataset(dataset, imageSize) : FeatureStore.forDataset(dataset);
         } catch (IllegalArgumentException e) {
             System.out.println("no FID probe (" + e.getMessage() + "); logging losses and sample statistics only");
             return null;

@@ -91,7 +91,6 @@ final class SidCommand implements Callable<Integer> {
         Path teacherDir = ModelStore.resolve(teacher);
         Path teacherFile = teacherDir.resolve(ModelStore.WEIGHTS);
         ModelInfo teacherInfo = ModelInfo.fromMetadata(SafeTensors.read(teacherFile).metadata(), teacherFile.toString());
-        dev.fewstep.latent.LatentKinds.refuseUnbuilt(teacherInfo, "distill sid");
         String dataset = teacherInfo.dataset();
         if (dataDir != null && !config.adversarial()) {
             throw new IllegalArgumentException("--data-dir is only read with --adversarial (data-free SiD reads no image)");
@@ -99,7 +98,7 @@ final class SidCommand implements Callable<Integer> {
         Path initialStudent = initFrom == null ? null : ModelStore.resolve(initFrom);
         ImageDataset realData = config.adversarial() ? DataStore.train(dataset, dataDir) : null;
         SidSetup setup = SidSetup.of(teacherDir, run.out, realData, initialStudent);
-        try (ProbeOptions.Probes probe = probes.open(run.out, dataset);
+        try (ProbeOptions.Probes probe = probes.open(run.out, dataset, teacherInfo.imageSize());
                 DiffusionModel teacherModel = DiffusionModel.load(teacherDir);
                 SidDistillation distillation = new SidDistillation(config, teacherModel, setup)) {
             describe(config, teacherDir, realData, initialStudent);

@@ -48,10 +48,17 @@ final class TrainFeaturesCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "read the dataset from this folder instead of the installed one")
     Path dataDir;
 
+    @Option(names = "--size", description = "emoji-clip only: the images' side, 32 or 64 (default: 32); a 64x64 network"
+            + " measures 64x64 models (eval picks NAME-64 beside NAME for them)")
+    Integer size;
+
     @Override
     public Integer call() throws Exception {
         FeatureTrainer trainer;
         String what;
+        if (size != null && !kind.equalsIgnoreCase("emoji-clip")) {
+            throw new IllegalArgumentException("--size is read by --kind emoji-clip only");
+        }
         switch (kind.toLowerCase(Locale.ROOT)) {
             case "fashion" -> {
                 FeatureTrainConfig config = configure(FASHION);
@@ -63,7 +70,7 @@ final class TrainFeaturesCommand implements Callable<Integer> {
             }
             case "emoji-clip" -> {
                 FeatureTrainConfig config = configure(EMOJI_CLIP);
-                ImageDataset emoji = DataStore.train("emoji", dataDir);
+                ImageDataset emoji = size == null ? DataStore.train("emoji", dataDir) : DataStore.train("emoji", dataDir, size);
                 trainer = new ClipTrainer(config, ClipTrainer.emojiEncoder(emoji.channels(), emoji.size()),
                         ClipTrainer.EMOJI_EMBEDDING_DIM, emoji, run.out);
                 what = String.format("image-text encoder on %d emoji images of %d names", emoji.count(), emoji.prompts().size());

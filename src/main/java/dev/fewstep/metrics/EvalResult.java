@@ -27,13 +27,27 @@ import java.util.Map;
  *     for a one-prompt vocabulary
  * @param generationSeconds time spent generating (what images/s is computed from)
  * @param totalSeconds the whole evaluation: generation, features and metrics
+ * @param measuredAt the side the feature network saw the samples at, and whether they were downsampled to it
+ *     ({@link BoxFilter#describe}), or null when not recorded
  */
 public record EvalResult(
         String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
         double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
         double floorRecall, String scoreName, double score, double scoreStandardError, double referenceScore,
         double mismatchedScore, String features, String reference,
-        int referenceCount, double generationSeconds, double totalSeconds) {
+        int referenceCount, double generationSeconds, double totalSeconds, String measuredAt) {
+
+    /** A result that does not record the side its samples were measured at. */
+    public EvalResult(
+            String method, String kind, long modelStep, String sampler, int steps, double cfg, int nfe, int n, long seed,
+            double fid, double fidFloor, int floorCount, double precision, double recall, double floorPrecision,
+            double floorRecall, String scoreName, double score, double scoreStandardError, double referenceScore,
+            double mismatchedScore, String features, String reference,
+            int referenceCount, double generationSeconds, double totalSeconds) {
+        this(method, kind, modelStep, sampler, steps, cfg, nfe, n, seed, fid, fidFloor, floorCount, precision, recall,
+                floorPrecision, floorRecall, scoreName, score, scoreStandardError, referenceScore, mismatchedScore,
+                features, reference, referenceCount, generationSeconds, totalSeconds, null);
+    }
 
     public double imagesPerSecond() {
         return n / generationSeconds;
@@ -69,6 +83,7 @@ public record EvalResult(
         m.put("seconds", generationSeconds);
         m.put("imagesPerSecond", imagesPerSecond());
         m.put("totalSeconds", totalSeconds);
+        m.put("measuredAt", measuredAt);
         return m;
     }
 }

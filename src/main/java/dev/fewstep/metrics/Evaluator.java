@@ -68,6 +68,8 @@ public final class Evaluator {
         int[] promptIndex = PromptSpread.indices(n, reference.prompts().size());
         List<String> prompts = promptsAt(promptIndex, reference.prompts());
         float[] pixels = null;
+        int channels = 0;
+        int side = 0;
         int nfe = 0;
         double generationSeconds = 0;
         int chunkSize = settings.chunk();
@@ -78,13 +80,18 @@ public final class Evaluator {
             int length = chunk.channels() * chunk.size() * chunk.size();
             if (pixels == null) {
                 pixels = new float[n * length];
+                channels = chunk.channels();
+                side = chunk.size();
             }
             System.arraycopy(chunk.pixels(), 0, pixels, first * length, size * length);
             nfe = chunk.nfe();
             generationSeconds += chunk.seconds();
             onImages.accept(first + size);
         }
-        return score(model, settings, pixels, promptIndex, nfe, generationSeconds, start);
+        int featureSide = features.info().config().imageSize();
+        float[] measured = BoxFilter.downsample(pixels, n, channels, side, featureSide);
+        return score(model, settings, measured, promptIndex, nfe, generationSeconds, start,
+                BoxFilter.describe(side, featureSide));
     }
 
     /**
@@ -96,6 +103,13 @@ public final class Evaluator {
      */
     public EvalResult score(DiffusionModel model, EvalSettings settings, float[] pixels, int[] promptIndex, int nfe,
             double generationSeconds, long start) {
+        int side = features.info().config().imageSize();
+        return score(model, settings, pixels, promptIndex, nfe, generationSeconds, start, BoxFilter.describe(side, side));
+    }
+
+    /** @param measuredAt the side the images were generated at and measured at ({@link BoxFilter#describe}) */
+    private EvalResult score(DiffusionModel model, EvalSettings settings, float[] pixels, int[] promptIndex, int nfe,
+            double generationSeconds, long start, String measuredAt) {
         int n = promptIndex.length;
         List<String> prompts = promptsAt(promptIndex, reference.prompts());
         int vocabulary = reference.prompts().size();
@@ -115,7 +129,7 @@ public final class Evaluator {
                 sampled ? settings.steps() : generator.nfe(settings.budget()), settings.cfg(), nfe, n, settings.seed(), fid, floor.fid(), floor.count(),
                 pr.precision(), pr.recall(), floor.precision(), floor.recall(), features.scoreName(), mean(scores), standardError(scores),
                 reference.referenceScore(), mismatchedScore, features.name(), reference.description(), reference.referenceCount(),
-                generationSeconds, (System.nanoTime() - start) / 1e9);
+                generationSeconds, (System.nanoTime() - start) / 1e9, measuredAt);
     }
 
     private static List<String> promptsAt(int[] indices, List<String> vocabulary) {

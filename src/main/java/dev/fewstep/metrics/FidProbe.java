@@ -52,7 +52,9 @@ public final class FidProbe implements Probe {
         for (int p : promptIndex) {
             prompts.add(reference.prompts().get(p));
         }
-        float[] pixels = student.generate(prompts, SEED);
+        int featureSide = features.info().config().imageSize();
+        float[] pixels = BoxFilter.downsample(student.generate(prompts, SEED), samples, student.channels(),
+                student.size(), featureSide);
         FeatureModel.Measurement measured = features.measure(pixels, samples, List.of(prompts));
         double fid = FrechetDistance.between(GaussianStatistics.of(measured.features(), samples, reference.dim()),
                 referenceStatistics);

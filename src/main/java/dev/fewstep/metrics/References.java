@@ -38,6 +38,12 @@ public final class References {
         };
     }
 
+    /** {@link #split(String)} with the images at side {@code size} (emoji: 32 or 64). */
+    public static Split split(String dataset, int size) {
+        return DataStore.canonical(dataset).equals("emoji") ? emojiHalves(DataStore.train("emoji", null, size))
+                : split(dataset);
+    }
+
     /**
      * Emoji in two disjoint halves with one image per name each: a name's first image (Twitter) goes to the
      * reference for even name indices and its second (Google) for odd ones, the other to the floor, so both
@@ -75,10 +81,15 @@ public final class References {
      * distance between the two styles, not a floor.
      */
     public static Split emojiSet(String set) {
+        return emojiSet(set, dev.fewstep.data.Emoji.SIZES.get(0));
+    }
+
+    /** {@link #emojiSet(String)} with the images at side {@code size} (32 or 64). */
+    public static Split emojiSet(String set, int size) {
         java.nio.file.Path root = DataStore.root().resolve("emoji");
-        ImageDataset reference = dev.fewstep.data.Emoji.load(root, set);
+        ImageDataset reference = dev.fewstep.data.Emoji.load(root, set, size);
         String other = dev.fewstep.data.Emoji.SETS.stream().filter(s -> !s.equals(set)).findFirst().orElseThrow();
-        ImageDataset floor = dev.fewstep.data.Emoji.load(root, other);
+        ImageDataset floor = dev.fewstep.data.Emoji.load(root, other, size);
         return new Split(reference, "emoji, the " + set + " set (" + reference.count() + " images)", floor,
                 "emoji, the " + other + " set (the other style: its FID is the style gap, not a floor)");
     }
@@ -104,7 +115,7 @@ public final class References {
             }
         }
         log.accept("computing the features of the emoji " + set + " set for " + features.name() + " (cached in " + file + ")");
-        Split split = emojiSet(set);
+        Split split = emojiSet(set, features.info().config().imageSize());
         ReferenceSet built = ReferenceSet.build(features, split.reference(), split.description(), split.floor(),
                 split.floorDescription(), SEED);
         built.save(file);
@@ -137,7 +148,7 @@ public final class References {
         }
         log.accept("computing the real-data features of " + features.info().dataset() + " for " + features.name()
                 + " (cached in " + file + ")");
-        Split split = split(features.info().dataset());
+        Split split = split(features.info().dataset(), features.info().config().imageSize());
         ReferenceSet built = ReferenceSet.build(features, split.reference(), split.description(), split.floor(),
                 split.floorDescription(), SEED);
         built.save(file);

@@ -100,11 +100,8 @@ class LatentModelTest {
     @Test
     void whatIsNotBuiltForLatentModelsIsRefusedWithTheReason() {
         String ldm = dir.resolve("ldm").toString();
-        for (String[] args : List.of(
-                new String[] {"distill", "sid", "--teacher", ldm, "--out", dir.resolve("sid").toString()},
-                new String[] {"distill", "consistency", "--teacher", ldm, "--out", dir.resolve("cd").toString()},
-                new String[] {"eval", "--model", ldm, "--n", "4"},
-                new String[] {"bench", "--model", ldm, "--n", "4"})) {
+        for (String[] args : List.<String[]>of(
+                new String[] {"distill", "consistency", "--teacher", ldm, "--out", dir.resolve("cd").toString()})) {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             java.io.PrintStream saved = System.err;
             int code;
@@ -118,7 +115,6 @@ class LatentModelTest {
             assertThat(err.toString()).as(String.join(" ", args)).contains("on a latent model").contains("not built yet")
                     .doesNotContain("Exception");
         }
-        assertThat(dir.resolve("sid")).doesNotExist();
         assertThat(dir.resolve("cd")).doesNotExist();
     }
 }

@@ -26,7 +26,7 @@ class EvalCommandTest {
     static final List<String> FIELDS = List.of("model", "kind", "modelStep", "sampler", "steps", "cfg", "nfe", "n", "seed",
             "fid", "fidFloor", "floorCount", "precision", "recall", "floorPrecision", "floorRecall", "promptAccuracy",
             "alignment", "scoreStandardError", "referenceScore", "mismatchedScore", "features", "reference", "referenceCount", "seconds", "imagesPerSecond",
-            "totalSeconds");
+            "totalSeconds", "measuredAt");
 
     @TempDir
     static Path models;

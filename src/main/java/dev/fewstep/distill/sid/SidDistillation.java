@@ -29,6 +29,7 @@ import java.util.TreeMap;
  * generator samples (with SiDA also as the discriminator against training images), then (b) the generator G_theta
  * takes one Adam step on the SiD loss over another fresh batch, teacher and f_psi frozen; then the generator's weight
  * average moves. G and f_psi start as copies of the teacher (or G from a student: SiD²A); the teacher never changes.
+ * A latent teacher is distilled in its latent space, unchanged; the student ships in its form ({@link StudentForm}).
  */
 public final class SidDistillation implements TrainingMethod, AutoCloseable {
     public static final String LOG = "distill-log.jsonl";
@@ -44,12 +45,18 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     private final SidLoss loss;
     private final SidaLoss adversarialLoss;
     private final Batches batches;
+    private final StudentForm form;
     private SidRecord record = new SidRecord();
 
     /** @param setup the teacher's provenance, the training images (SiDA) and the student to start from, if any */
     public SidDistillation(SidConfig config, DiffusionModel teacher, SidSetup setup) {
         this.config = config.validated();
         this.teacher = teacher;
+        this.form = StudentForm.of(teacher);
+        if (config.adversarial() && !form.kind().equals(ModelInfo.SID)) {
+            throw new IllegalArgumentException("the adversarial term (SiDA) is not built for a " + form.kind()
+                    + " student: its discriminator would need the training images encoded to latents");
+        }
         this.setup = setup.checkedFor(config, teacher);
         networks = new SidNetworks(config, teacher, manager);
         loss = new SidLoss(config, networks.fake.sigmaData());
@@ -59,7 +66,7 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
 
     @Override
     public String kind() {
-        return ModelInfo.SID;
+        return form.kind();
     }
 
     @Override
@@ -93,7 +100,7 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     @Override
     public void start(Path dir) {
         if (setup.initialStudent() != null) {
-            record = setup.startFromStudent(networks.generatorNetwork, config);
+            record = setup.startFromStudent(networks.generatorNetwork, config, form.kind());
             networks.ema.reset();
         }
     }
@@ -177,8 +184,13 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     }
 
     @Override
+    public List<ai.djl.nn.Block> shippedBeside() {
+        return form.beside();
+    }
+
+    @Override
     public ModelInfo info(long iteration, double seconds, Map<String, Double> means) {
-        return setup.info(config, record, teacher.info(), iteration, seconds, means);
+        return form.info(setup.info(config, record, teacher.info(), iteration, seconds, means));
     }
 
     @Override
@@ -189,7 +201,8 @@ public final class SidDistillation implements TrainingMethod, AutoCloseable {
     @Override
     public Snapshot snapshot(NDManager scope) {
         var shape = networks.averageNetwork.config();
-        return new Snapshot(networks.averaged(), null, scope, teacher.info().prompts(), shape.imageChannels(), shape.imageSize());
+        return new Snapshot(form.images(networks.averaged()), null, scope, teacher.info().prompts(), form.imageChannels(),
+                form.imageSize(), shape.imageChannels(), shape.imageSize());
     }
 
     @Override

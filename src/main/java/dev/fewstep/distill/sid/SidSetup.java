@@ -60,14 +60,15 @@ public record SidSetup(String teacherName, String teacherDigest, ImageDataset re
     }
 
     /** Loads the student into the generator; its average's half-life ramps on from the images the student had seen. */
-    SidRecord startFromStudent(UNet generatorNetwork, SidConfig config) {
+    /** @param kind the kind of student this run ships, which the one it starts from must be */
+    SidRecord startFromStudent(UNet generatorNetwork, SidConfig config, String kind) {
         Path weights = initialStudent.resolve(ModelStore.WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("no student model at " + weights);
         }
         SafeTensors.Contents contents = SafeTensors.read(weights);
         ModelInfo student = ModelInfo.fromMetadata(contents.metadata(), weights.toString());
-        if (!ModelInfo.SID.equals(student.kind()) || !student.config().equals(generatorNetwork.config())
+        if (!kind.equals(student.kind()) || !student.config().equals(generatorNetwork.config())
                 || !student.sigmas().equals(List.of(config.loss().sigmaInit()))) {
             throw new IllegalArgumentException(initialStudent + " is not a one-step student of this network with"
                     + " sigma_init " + config.loss().sigmaInit() + " (kind " + student.kind() + ")");

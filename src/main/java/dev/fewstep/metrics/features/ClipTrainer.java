@@ -51,9 +51,12 @@ public final class ClipTrainer extends FeatureTrainer {
         nameEmbeddings = TextEncoder.get().embedAll(data.prompts());
     }
 
-    /** The emoji image tower: conv 16, 32, 64 with pooling, 128-d features; shared space of 128. */
+    /**
+     * The emoji image tower: conv 16, 32, 64 with pooling, 128-d features; shared space of 128. At 64×64 one more
+     * stage of 64 halves the map once more, so the dense layer sees the same 4×4×64 as at 32×32.
+     */
     public static EncoderConfig emojiEncoder(int channels, int size) {
-        return new EncoderConfig(channels, size, new int[] {16, 32, 64}, 128, 8);
+        return new EncoderConfig(channels, size, size == 64 ? new int[] {16, 32, 64, 64} : new int[] {16, 32, 64}, 128, 8);
     }
 
     public static final int EMOJI_EMBEDDING_DIM = 128;

@@ -30,6 +30,22 @@ public final class FeatureStore {
                 + String.join(", ", names()) + "; train one with: fewstep train-features)");
     }
 
+    /**
+     * The feature network that measures generators of {@code dataset} making images of side {@code imageSize}: the
+     * default's {@code NAME-SIZE} (e.g. emoji-clip-64) if there is one, else the default, which then sees the images
+     * box-filtered to its side.
+     */
+    public static Path forDataset(String dataset, int imageSize) {
+        String name = DEFAULTS.get(dataset);
+        if (name != null) {
+            Path sized = ModelStore.root().resolve(name + "-" + imageSize);
+            if (Files.isRegularFile(sized.resolve(FeatureModel.WEIGHTS))) {
+                return sized;
+            }
+        }
+        return forDataset(dataset);
+    }
+
     /** The feature network that measures generators of {@code dataset}. */
     public static Path forDataset(String dataset) {
         String name = DEFAULTS.get(dataset);

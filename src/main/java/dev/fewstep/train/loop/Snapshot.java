@@ -24,14 +24,32 @@ public final class Snapshot {
     private final List<String> prompts;
     private final int channels;
     private final int size;
+    private final int noiseChannels;
+    private final int noiseSize;
 
     public Snapshot(Generator generator, Budget budget, NDManager manager, List<String> prompts, int channels, int size) {
+        this(generator, budget, manager, prompts, channels, size, channels, size);
+    }
+
+    /**
+     * A generator whose noise has another shape than its images (a latent model's: latent noise in, decoded pixels
+     * out).
+     *
+     * @param channels the images' channels
+     * @param size the images' side
+     * @param noiseChannels the noise's channels
+     * @param noiseSize the noise's side
+     */
+    public Snapshot(Generator generator, Budget budget, NDManager manager, List<String> prompts, int channels, int size,
+            int noiseChannels, int noiseSize) {
         this.generator = generator;
         this.budget = budget;
         this.manager = manager;
         this.prompts = prompts;
         this.channels = channels;
         this.size = size;
+        this.noiseChannels = noiseChannels;
+        this.noiseSize = noiseSize;
     }
 
     /** The vocabulary the model was trained on. */
@@ -52,13 +70,14 @@ public final class Snapshot {
      */
     public float[] generate(List<String> imagePrompts, long firstSeed) {
         int length = channels * size * size;
+        int noiseLength = noiseChannels * noiseSize * noiseSize;
         float[] out = new float[imagePrompts.size() * length];
         for (int start = 0; start < imagePrompts.size(); start += CHUNK) {
             int count = Math.min(CHUNK, imagePrompts.size() - start);
             float[] embeddings = TextEncoder.get().embedAll(imagePrompts.subList(start, start + count));
             try (NDManager scope = manager.newSubManager()) {
-                NDArray noise = scope.create(Generation.noise(firstSeed + start, count, length),
-                        new Shape(count, channels, size, size));
+                NDArray noise = scope.create(Generation.noise(firstSeed + start, count, noiseLength),
+                        new Shape(count, noiseChannels, noiseSize, noiseSize));
                 Conditioning conditioning = Conditioning.of(scope.create(embeddings, new Shape(count, TextEncoder.DIM)));
                 float[] pixels = generator.generate(noise, conditioning, budget).images().clip(-1, 1).toFloatArray();
                 System.arraycopy(pixels, 0, out, start * length, pixels.length);
