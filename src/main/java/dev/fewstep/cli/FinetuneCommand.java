@@ -76,6 +76,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         FinetuneConfig config = new FinetuneConfig(model, name, set, lora, steps, batch, lr, DEFAULTS.warmupSteps(),
                 DEFAULTS.emaDecay(), DEFAULTS.promptDropout(), run.seed, run.checkpointEvery);
+        dev.fewstep.latent.LatentKinds.refuseUnbuilt(ModelStore.resolve(model), "finetune");
         ImageDataset data = set == null ? DataStore.train(name, dataDir)
                 : Emoji.load(dataDir == null ? DataStore.root().resolve("emoji") : dataDir, set);
         DiffusionModel base = DiffusionModel.load(ModelStore.resolve(model));

@@ -57,6 +57,15 @@ public final class LatentKinds implements ModelKind.Source {
         }
     }
 
+    /** {@link #refuseUnbuilt(ModelInfo, String)} for a model folder, read from its metadata alone. */
+    public static void refuseUnbuilt(java.nio.file.Path dir, String what) {
+        java.nio.file.Path weights = dir.resolve(dev.fewstep.model.ModelStore.WEIGHTS);
+        if (java.nio.file.Files.isRegularFile(weights)) {
+            refuseUnbuilt(ModelInfo.fromMetadata(dev.fewstep.io.SafeTensors.readStored(weights).metadata(),
+                    weights.toString()), what);
+        }
+    }
+
     @Override
     public List<ModelKind> kinds() {
         return List.of(KIND, STUDENT);

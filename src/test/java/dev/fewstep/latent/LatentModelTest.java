@@ -101,7 +101,9 @@ class LatentModelTest {
     void whatIsNotBuiltForLatentModelsIsRefusedWithTheReason() {
         String ldm = dir.resolve("ldm").toString();
         for (String[] args : List.<String[]>of(
-                new String[] {"distill", "consistency", "--teacher", ldm, "--out", dir.resolve("cd").toString()})) {
+                new String[] {"distill", "consistency", "--teacher", ldm, "--out", dir.resolve("cd").toString()},
+                new String[] {"quantize", "--model", ldm, "--bits", "8", "--out", dir.resolve("q8").toString()},
+                new String[] {"finetune", "--model", ldm, "--dataset", "emoji", "--out", dir.resolve("ft").toString()})) {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             java.io.PrintStream saved = System.err;
             int code;
@@ -116,5 +118,7 @@ class LatentModelTest {
                     .doesNotContain("Exception");
         }
         assertThat(dir.resolve("cd")).doesNotExist();
+        assertThat(dir.resolve("q8")).doesNotExist();
+        assertThat(dir.resolve("ft")).doesNotExist();
     }
 }
