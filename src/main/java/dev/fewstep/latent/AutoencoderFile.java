@@ -11,11 +11,9 @@ import dev.fewstep.model.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * An autoencoder's folder: {@value #FILE} holds its weights and, in the metadata, its shape, data and training
@@ -73,14 +71,7 @@ public final class AutoencoderFile {
     }
 
     public static List<String> names() {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(ModelStore.root())) {
-            s.filter(p -> Files.isRegularFile(p.resolve(FILE))).map(p -> p.getFileName().toString()).sorted()
-                    .forEach(names::add);
-        } catch (IOException e) {
-            // no models folder: no autoencoders
-        }
-        return names;
+        return ModelStore.foldersHolding(ModelStore.root(), FILE);
     }
 
     /** What {@code fewstep models} says about an autoencoder folder (its metadata only), or why it is unusable. */

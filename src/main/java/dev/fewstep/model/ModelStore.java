@@ -43,14 +43,19 @@ public final class ModelStore {
     }
 
     public static List<String> names() {
+        return foldersHolding(root(), WEIGHTS);
+    }
+
+    /** The folders in {@code root} that hold {@code file} (a model's, an adapter's, an autoencoder's …), sorted. */
+    public static List<String> foldersHolding(Path root, String file) {
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(root())) {
-            s.filter(p -> Files.isRegularFile(p.resolve(WEIGHTS)))
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(p -> Files.isRegularFile(p.resolve(file)))
                     .map(p -> p.getFileName().toString())
                     .sorted()
                     .forEach(names::add);
         } catch (IOException e) {
-            // no models folder: no models
+            // no such folder: nothing in it
         }
         return names;
     }

@@ -1,12 +1,9 @@
 package dev.fewstep.nn.lora;
 
 import dev.fewstep.model.ModelStore;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Finds adapters by name: a folder under the models directory holding {@value Lora#FILE}. */
 public final class LoraStore {
@@ -34,15 +31,6 @@ public final class LoraStore {
 
     /** The adapter folders in {@code root}, sorted. */
     public static List<String> names(Path root) {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(root)) {
-            s.filter(p -> Files.isRegularFile(p.resolve(Lora.FILE)))
-                    .map(p -> p.getFileName().toString())
-                    .sorted()
-                    .forEach(names::add);
-        } catch (IOException e) {
-            // no models folder: no adapters
-        }
-        return names;
+        return ModelStore.foldersHolding(root, Lora.FILE);
     }
 }

@@ -8,12 +8,10 @@ import dev.fewstep.model.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A 3D generator's file in its model folder, {@value #FILE}: the generator's weights, with metadata
@@ -68,14 +66,7 @@ public final class Generator3dFile {
 
     /** The 3D generators in the models folder, by name. */
     public static List<String> names() {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(ModelStore.root())) {
-            s.filter(p -> Files.isRegularFile(p.resolve(FILE))).map(p -> p.getFileName().toString()).sorted()
-                    .forEach(names::add);
-        } catch (IOException e) {
-            // no models folder: no 3D generators
-        }
-        return names;
+        return ModelStore.foldersHolding(ModelStore.root(), FILE);
     }
 
     /** What {@code fewstep models} says about a 3D generator (its metadata, not its prompt list), or why it is unusable. */
