@@ -4,19 +4,11 @@ import dev.fewstep.data.ImageDataset;
 import dev.fewstep.nn.UNetConfig;
 import dev.fewstep.train.TeacherTraining;
 import dev.fewstep.train.TrainConfig;
-import dev.fewstep.train.loop.LoopListener;
-import dev.fewstep.train.loop.Probe;
-import dev.fewstep.train.loop.TrainingLoop;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * What latent diffusion saves per training step: the teacher's training step (the same {@link TeacherTraining},
@@ -74,26 +66,7 @@ public final class StepCost {
     }
 
     private static double secondsPerStep(TeacherTraining training) throws IOException {
-        Path out = Files.createTempDirectory("fewstep-step-cost");
-        List<Long> ends = new ArrayList<>();
-        try {
-            new TrainingLoop(out, training).run(TrainingLoop.Start.FRESH, new LoopListener() {
-                @Override
-                public void started(long firstIteration, long totalIterations) {}
-
-                @Override
-                public void iterated(long iteration, Map<String, Double> metrics, double secondsPerIteration) {
-                    ends.add(System.nanoTime());
-                }
-            }, Probe.NONE);
-        } finally {
-            try (Stream<Path> files = Files.walk(out)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-        return (ends.get(ends.size() - 1) - ends.get(0)) / 1e9 / (ends.size() - 1);
+        return dev.fewstep.train.loop.IterationTime.secondsPerIteration(training);
     }
 
     private static ImageDataset random(int channels, int size) {
