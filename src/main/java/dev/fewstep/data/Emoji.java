@@ -43,6 +43,13 @@ public final class Emoji {
 
     private Emoji() {}
 
+    /** Writes {@link #ATTRIBUTION} into a model folder {@code dir} when the model was trained on {@code dataset} emoji. */
+    public static void attributeIfEmoji(String dataset, Path dir) throws IOException {
+        if (dataset.equals("emoji")) {
+            Files.writeString(dir.resolve(ATTRIBUTION_FILE), ATTRIBUTION);
+        }
+    }
+
     /** The package folders under the fetch cache, one per set that is present. */
     public static List<Path> packageDirs(Path root) {
         List<Path> dirs = new ArrayList<>();

@@ -24,7 +24,6 @@ import dev.fewstep.train.loop.Snapshot;
 import dev.fewstep.train.loop.TrainingMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,18 +108,13 @@ public abstract class Finetuning implements TrainingMethod, AutoCloseable {
             throw new CheckpointException("the state was trained from other weights of the base (sha256 " + savedSha
                     + "); " + base.name() + " now has " + baseSha256);
         }
-        String differences = config.differencesFrom(FinetuneConfig.fromJson(saved.extra().get("finetune"), "the state"));
-        if (!differences.isEmpty()) {
-            throw new CheckpointException("the state was trained with other settings: " + differences
-                    + " (only the steps and the checkpoint interval may change on --resume)");
-        }
+        CheckpointException.requireSameSettings(
+                config.differencesFrom(FinetuneConfig.fromJson(saved.extra().get("finetune"), "the state")));
     }
 
     @Override
     public void start(Path dir) throws IOException {
-        if (data.name().equals("emoji")) {
-            Files.writeString(dir.resolve(Emoji.ATTRIBUTION_FILE), Emoji.ATTRIBUTION);
-        }
+        Emoji.attributeIfEmoji(data.name(), dir);
     }
 
     @Override

@@ -21,7 +21,6 @@ import dev.fewstep.train.loop.Slot;
 import dev.fewstep.train.loop.Snapshot;
 import dev.fewstep.train.loop.TrainingMethod;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,19 +97,13 @@ public final class AutoencoderTraining implements TrainingMethod, AutoCloseable 
 
     @Override
     public void continueFrom(ModelInfo saved, Map<String, String> metadata) {
-        String differences = config.differencesFrom(
-                AutoencoderTrainConfig.fromJson(saved.extra().get("training"), "the state"));
-        if (!differences.isEmpty()) {
-            throw new CheckpointException("the state was trained with other settings: " + differences
-                    + " (only the steps and the checkpoint interval may change on --resume)");
-        }
+        CheckpointException.requireSameSettings(
+                config.differencesFrom(AutoencoderTrainConfig.fromJson(saved.extra().get("training"), "the state")));
     }
 
     @Override
     public void start(Path dir) throws IOException {
-        if (train.name().equals("emoji")) {
-            Files.writeString(dir.resolve(Emoji.ATTRIBUTION_FILE), Emoji.ATTRIBUTION);
-        }
+        Emoji.attributeIfEmoji(train.name(), dir);
     }
 
     @Override

@@ -20,7 +20,6 @@ import dev.fewstep.train.loop.TrainingMethod;
 import dev.fewstep.data.Emoji;
 import dev.fewstep.threed.Camera;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,19 +111,14 @@ public final class TeacherTraining implements TrainingMethod, AutoCloseable {
             throw new CheckpointException("the state was trained with " + saved.config() + " on " + saved.dataset()
                     + "; this run asks for " + networkConfig() + " on " + data.name());
         }
-        String differences = config.differencesFrom(TrainConfig.fromJson(saved.extra().get("training"), "the state"));
-        if (!differences.isEmpty()) {
-            throw new CheckpointException("the state was trained with other settings: " + differences
-                    + " (only the steps and the checkpoint interval may change on --resume)");
-        }
+        CheckpointException.requireSameSettings(
+                config.differencesFrom(TrainConfig.fromJson(saved.extra().get("training"), "the state")));
     }
 
     /** Emoji images carry their licences' attribution; a model trained on them carries it too. */
     @Override
     public void start(Path dir) throws IOException {
-        if (data.name().equals("emoji")) {
-            Files.writeString(dir.resolve(Emoji.ATTRIBUTION_FILE), Emoji.ATTRIBUTION);
-        }
+        Emoji.attributeIfEmoji(data.name(), dir);
     }
 
     @Override

@@ -101,11 +101,8 @@ public final class AdapterTraining implements TrainingMethod, AutoCloseable {
 
     @Override
     public void continueFrom(ModelInfo saved, Map<String, String> metadata) {
-        String differences = config.differencesFrom(AdapterConfig.fromJson(saved.extra().get("adapter"), "the state"));
-        if (!differences.isEmpty()) {
-            throw new CheckpointException("the state was trained with other settings: " + differences
-                    + " (only the steps and the checkpoint interval may change on --resume)");
-        }
+        CheckpointException.requireSameSettings(
+                config.differencesFrom(AdapterConfig.fromJson(saved.extra().get("adapter"), "the state")));
         if (!teacherDigest.equals(saved.extra().get("teacher_sha256"))) {
             throw new CheckpointException("the state was trained on a different teacher (its weights changed since)");
         }
