@@ -22,7 +22,6 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.fewstep.latent.LatentKinds.refuseUnbuilt(ModelStore.resolve(model), "quantize");
         Quantizer.Result r = Quantizer.quantize(ModelStore.resolve(model), out, bits);
         System.out.printf(Locale.ROOT, "wrote %s: %d bytes, %.2fx smaller than %d; %d tensors quantized to %d bits, "
                 + "%d kept float32%n", r.file(), r.bytes(), (double) r.sourceBytes() / r.bytes(), r.sourceBytes(),

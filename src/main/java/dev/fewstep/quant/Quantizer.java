@@ -1,5 +1,6 @@
 package dev.fewstep.quant;
 
+import dev.fewstep.data.Emoji;
 import dev.fewstep.io.Json;
 import dev.fewstep.io.SafeTensors;
 import dev.fewstep.io.StoredTensor;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * Writes a quantized copy of a model: weight matrices and convolution kernels as {@link Int8} or {@link Q4}, the
  * rest float32, and the source's metadata unchanged (so its kind, config, prompts and sigmas) plus the
- * {@link Quantization} and the source file's SHA-256.
+ * {@link Quantization} and the source file's SHA-256. A latent model's decoder is quantized by the same rule; the
+ * source's attribution file, if any, is copied.
  */
 public final class Quantizer {
     /** Tensors smaller than this stay float: their scales would cost about as much as the saving. */
@@ -78,6 +80,10 @@ public final class Quantizer {
         metadata.put(Dequantizer.METADATA_KEY, Json.write(quantization));
         metadata.put(Dequantizer.SOURCE_KEY, ModelStore.sha256(source));
         SafeTensors.writeStored(out, stored, metadata);
+        Path attribution = sourceDir.resolve(Emoji.ATTRIBUTION_FILE); // the licences of the images travel with a copy
+        if (Files.isRegularFile(attribution)) {
+            Files.copy(attribution, outDir.resolve(Emoji.ATTRIBUTION_FILE));
+        }
         return new Result(out, Files.size(out), Files.size(source), shapes.size(), floats);
     }
 

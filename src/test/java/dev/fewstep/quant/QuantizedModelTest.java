@@ -68,6 +68,19 @@ class QuantizedModelTest {
     }
 
     @Test
+    void theSourcesAttributionTravelsWithTheCopy() throws IOException {
+        Path attributed = dir.resolve("attributed");
+        java.nio.file.Files.createDirectories(attributed);
+        java.nio.file.Files.copy(source.resolve(ModelStore.WEIGHTS), attributed.resolve(ModelStore.WEIGHTS));
+        dev.fewstep.data.Emoji.attributeIfEmoji("emoji", attributed);
+        Path out = dir.resolve("attributed-int8");
+        Quantizer.quantize(attributed, out, 8);
+        assertThat(out.resolve(dev.fewstep.data.Emoji.ATTRIBUTION_FILE)).hasContent(dev.fewstep.data.Emoji.ATTRIBUTION);
+        Quantizer.quantize(source, dir.resolve("plain-int8"), 8);
+        assertThat(dir.resolve("plain-int8").resolve(dev.fewstep.data.Emoji.ATTRIBUTION_FILE)).doesNotExist();
+    }
+
+    @Test
     void aQuantizedStudentLoadsAsItsKindAndGeneratesNearlyTheSameImages() throws IOException {
         Path out = dir.resolve("student-int8");
         Quantizer.quantize(source, out, 8);

@@ -112,6 +112,15 @@ class LatentSidTest {
             assertThat(images.nfe()).as("one step, whatever the budget asks").isEqualTo(1);
         }
         assertThat(out.resolve(SampleStatisticsProbe.PREVIEW)).as("the probe's preview of decoded images").exists();
+
+        Path q8 = dir.resolve("one-q8");
+        dev.fewstep.quant.Quantizer.quantize(out, q8, 8);
+        try (DiffusionModel small = DiffusionModel.load(q8)) {
+            assertThat(small.info().kind()).as("an int8 copy is still a latent student").isEqualTo(LatentKinds.LATENT_SID);
+            Generation.Result images = Generation.generate(small, List.of("stripes"), 5, new Budget("euler", 1, 1.0),
+                    step -> {});
+            assertThat(images.pixels()).as("decoded to the data's size").hasSize(3 * 32 * 32);
+        }
     }
 
     @Test
